@@ -1,0 +1,91 @@
+"""Typed spider arguments: ``-a name=value`` strings converted and checked once, at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+
+class ArgumentError(ValueError):
+    """A spider argument with a bad value; the message names the argument and what it accepts."""
+
+
+def _positive_int(name: str, value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"-a {name}={value!r}: expected a whole number") from None
+    if number < 1:
+        raise ArgumentError(f"-a {name}={value!r}: expected a number of at least 1")
+    return number
+
+
+def _iso_date(name: str, value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ArgumentError(f"-a {name}={value!r}: expected an ISO date such as 2025-04-22") from None
+
+
+def _key_list(value: Any) -> tuple[str, ...] | None:
+    if value in (None, "", "all"):
+        return None
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return tuple(part.strip() for part in str(value).split(",") if part.strip())
+
+
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ArgumentError(f"-a {name}={value!r}: expected 1/0, true/false, yes/no")
+
+
+@dataclass(frozen=True)
+class CrawlArguments:
+    """Arguments of the site spiders, as documented in the spider docstring and the README."""
+
+    site: str = "arabstoday"
+    source: str = "live"
+    base_url: str | None = None
+    sections: tuple[str, ...] | None = None
+    max_pages: int | None = None
+    since: date | None = None
+    limit: int | None = None
+    replica_articles: int = 300
+    replica_seed: int = 1
+
+    @classmethod
+    def from_kwargs(cls, kwargs: dict[str, Any]) -> CrawlArguments:
+        """Pop and convert every known argument from ``kwargs`` (the spider's ``-a`` values)."""
+        known = {f.name for f in fields(cls)}
+        raw = {name: kwargs.pop(name) for name in list(kwargs) if name in known}
+        source = str(raw.get("source", "live")).lower()
+        if source not in {"live", "replica"}:
+            raise ArgumentError(f"-a source={source!r}: expected 'live' or 'replica'")
+        base_url = raw.get("base_url") or None
+        if base_url and not str(base_url).startswith(("http://", "https://")):
+            raise ArgumentError(f"-a base_url={base_url!r}: expected an http:// or https:// URL")
+        return cls(
+            site=str(raw.get("site", "arabstoday")),
+            source=source,
+            base_url=str(base_url).rstrip("/") if base_url else None,
+            sections=_key_list(raw.get("sections")),
+            max_pages=_positive_int("max_pages", raw.get("max_pages")),
+            since=_iso_date("since", raw.get("since")),
+            limit=_positive_int("limit", raw.get("limit")),
+            replica_articles=_positive_int("replica_articles", raw.get("replica_articles")) or 300,
+            replica_seed=int(raw.get("replica_seed", 1)),
+        )

@@ -1,0 +1,54 @@
+"""The export schema: one :class:`Article` per canonical article, fields in export order."""
+
+from __future__ import annotations
+
+import scrapy
+
+#: Export order of the fields (``FEED_EXPORT_FIELDS``); also the README's fields table.
+ARTICLE_FIELDS: tuple[str, ...] = (
+    "url",
+    "article_id",
+    "site",
+    "section",
+    "title",
+    "subtitle",
+    "author",
+    "dateline",
+    "image_url",
+    "image_caption",
+    "body",
+    "summary",
+    "published_raw",
+    "updated_raw",
+    "published_at",
+    "updated_at",
+    "date_issues",
+    "related",
+    "language",
+    "crawled_at",
+)
+
+
+class Article(scrapy.Item):
+    """A news article or opinion column as exported. See the README's fields table."""
+
+    url = scrapy.Field()
+    article_id = scrapy.Field()
+    site = scrapy.Field()
+    section = scrapy.Field()
+    title = scrapy.Field()
+    subtitle = scrapy.Field()
+    author = scrapy.Field()
+    dateline = scrapy.Field()
+    image_url = scrapy.Field()
+    image_caption = scrapy.Field()
+    body = scrapy.Field()
+    summary = scrapy.Field()
+    published_raw = scrapy.Field()
+    updated_raw = scrapy.Field()
+    published_at = scrapy.Field()
+    updated_at = scrapy.Field()
+    date_issues = scrapy.Field()
+    related = scrapy.Field()  # list of {"title", "url", "stamp", "published_at"}
+    language = scrapy.Field()
+    crawled_at = scrapy.Field()

@@ -1,0 +1,47 @@
+"""Scrapy settings of newscrawl. Every value can be overridden with ``-s NAME=VALUE``."""
+
+from newscrawl.items import ARTICLE_FIELDS
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- politeness (the live publisher) -------------------------------------------------------------
+NEWSCRAWL_CONTACT = "https://github.com/newscrawl/newscrawl"
+USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT}; Arabic news archiving crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+# Development switch: -s HTTPCACHE_ENABLED=1 keeps every page under .scrapy/httpcache.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+
+# --- items and pipelines -------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.text.TextCleaningPipeline": 100,
+    "pipelines.dates.ArabicDatePipeline": 200,
+    "pipelines.validate.ValidationPipeline": 300,
+}
+
+# --- feed exports --------------------------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"  # Arabic as text, never \u escapes
+FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)  # stable column / key order
+FEED_EXPORT_INDENT = None
+FEED_EXPORTERS = {"csv": "newscrawl.exporters.ArticleCsvItemExporter"}
+# Presets of FEEDS, chosen with -s NEWSCRAWL_FEED_PRESET=<name> (ignored when -o/-O or FEEDS is set).
+# "scheduled": one JSON Lines file per run under exports/<spider>/, named by the run's UTC start time.
+NEWSCRAWL_FEED_PRESET = ""
+NEWSCRAWL_FEED_PRESETS = {
+    "scheduled": {
+        "exports/%(name)s/%(time)s.jsonl": {"format": "jsonlines", "encoding": "utf-8"},
+    },
+}
+
+# --- engine --------------------------------------------------------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"

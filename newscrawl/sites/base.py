@@ -1,0 +1,112 @@
+"""The shape of a site definition: everything the crawler knows about one publisher site.
+
+A site of the publisher's CMS is data, not code: hosts, sections and CSS/XPath selectors. The spider
+reads a :class:`SiteDefinition` and never hard-codes any of it, so a sister site is a new definition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a site: ``key`` is what users pass in ``-a sections=``."""
+
+    key: str
+    id: str
+    name: str
+    kind: str = "news"  # "news" (dateline under the image) or "opinion" (byline, writers' pages)
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors of a site's pages, each the most robust anchor known, with fallbacks.
+
+    Every field is a CSS selector string; several alternatives are joined with ``,`` and the
+    first match in document order wins unless the field says otherwise.
+    """
+
+    # listing (section) pages
+    listing_entry: str = "div.news-list div.news-item"
+    entry_link: str = "h3.news-title a::attr(href)"
+    entry_title: str = "h3.news-title a"
+    entry_summary: str = "p.news-summary"
+    entry_thumbnail: str = "a.thumb img::attr(src)"
+    entry_stamp: str = "span.news-date"
+    next_page: str = "div.pagination a[rel=next]::attr(href)"
+    # article pages
+    canonical: str = "link[rel=canonical]::attr(href)"
+    title: str = "article h1.article-title"
+    title_fallback: str = "meta[property='og:title']::attr(content)"
+    updated: str = "article .last-update"
+    brand: str = "article .site-label"
+    subtitle: str = "article h2.article-subtitle"
+    image: str = "article figure.article-image img::attr(src)"
+    image_fallback: str = "meta[property='og:image']::attr(content)"
+    image_caption: str = "article figure.article-image figcaption"
+    body_paragraphs: str = "article div.article-body > p"
+    writer_name: str = "article .writer-box .writer-name"
+    related_items: str = "section.related-news li"
+    related_title: str = "a"
+    related_link: str = "a::attr(href)"
+    related_stamp: str = ".news-date"
+    json_ld: str = "script[type='application/ld+json']::text"
+
+
+#: Lines the CMS prints around every article (comment form, footer, widgets): never article text.
+CMS_NOISE_LINES: tuple[str, ...] = (
+    "الإسم *",
+    "البريد الألكتروني *",
+    "عنوان التعليق *",
+    "تعليق *",
+    ": Characters Left",
+    "إلزامي *",
+    "شروط الاستخدام",
+    "اُوافق على شروط الأستخدام",
+    "Security Code*",
+    "Maintained and developed by Arabs Today Group SAL",
+    "أخر الأخبار",
+)
+
+
+@dataclass(frozen=True)
+class SiteDefinition:
+    """A publisher site of the CMS: where it lives, its sections, and how to read its pages."""
+
+    key: str
+    name: str
+    brand: str  # the label line its pages print, without the trailing " -"
+    base_url: str
+    mirrors: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+    section_path: str = "/section/{id}"  # listing of a news section
+    writers_path: str = "/writers"  # listing of the opinion columns
+    page_param: str = "page"
+    timezone: str = "UTC"  # zone of local (non-GMT) stamps the site prints
+    # Path of an article page: news /<sectionId>/<articleId>-<slug>, opinion /w-<writerId>/<articleId>-<slug>,
+    # AMP copies under /amp/. Named groups: ``section`` (section or writer id) and ``id``.
+    article_path: str = r"^/(?:amp/)?(?P<section>w-\d+|\d+)/(?P<id>\d+)(?:-[^/]*)?/?$"
+    selectors: Selectors = field(default_factory=Selectors)
+    noise_lines: tuple[str, ...] = CMS_NOISE_LINES
+    # Prefixes of noise paragraphs: the comment rules, the copyright line.
+    noise_prefixes: tuple[str, ...] = ("شروط النشر:", "جميع الحقوق محفوظة")
+
+    @cached_property
+    def article_path_re(self) -> re.Pattern[str]:
+        return re.compile(self.article_path)
+
+    def section(self, key: str) -> Section:
+        for section in self.sections:
+            if section.key == key:
+                return section
+        known = ", ".join(s.key for s in self.sections)
+        raise KeyError(f"unknown section {key!r} for site {self.key!r}; known: {known}")
+
+    def listing_path(self, section: Section) -> str:
+        """Path of the first listing page of ``section``."""
+        if section.kind == "opinion":
+            return self.writers_path
+        return self.section_path.format(id=section.id)

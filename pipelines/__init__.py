@@ -1,0 +1,1 @@
+"""Item pipelines, in the order of ``ITEM_PIPELINES``: text → dates → validation."""

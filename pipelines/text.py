@@ -1,0 +1,58 @@
+"""TextCleaningPipeline: item-level text hygiene the per-field loader cannot see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from newscrawl.sites import SiteDefinition, get_site
+from newscrawl.text import normalize_space, strip_label
+
+_TEXT_FIELDS = ("title", "subtitle", "author", "dateline", "image_caption", "summary",
+                "published_raw", "updated_raw")
+
+
+class TextCleaningPipeline:
+    """Normalize whitespace, drop CMS noise paragraphs from ``body``, strip brand-label prefixes.
+
+    Never drops an item: what it removes is counted under ``text/…`` stats.
+    """
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TextCleaningPipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        site = get_site(adapter.get("site") or "arabstoday")
+        for name in _TEXT_FIELDS:
+            value = adapter.get(name)
+            if isinstance(value, str):
+                adapter[name] = normalize_space(value) or None
+        for name in ("title", "image_caption"):
+            if adapter.get(name):
+                adapter[name] = strip_label(adapter[name], site.brand) or None
+        if adapter.get("subtitle") and adapter.get("subtitle") == adapter.get("title"):
+            adapter["subtitle"] = None
+            self.stats.inc_value("text/subtitle_equal_title")
+        body = adapter.get("body")
+        if body:
+            paragraphs = body.split("\n\n")
+            kept = [p for p in paragraphs if not _is_noise(p, site)]
+            removed = len(paragraphs) - len(kept)
+            if removed:
+                self.stats.inc_value("text/noise_paragraphs_removed", removed)
+            adapter["body"] = "\n\n".join(kept) or None
+        return item
+
+
+def _is_noise(paragraph: str, site: SiteDefinition) -> bool:
+    """A paragraph that is the CMS talking (comment form, footer, brand label), not the article."""
+    text = paragraph.strip()
+    return text in site.noise_lines or text.startswith(site.noise_prefixes) or text.rstrip(" -") == site.brand

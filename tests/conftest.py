@@ -1,0 +1,95 @@
+"""Shared fixtures: a replica of the publisher on loopback, and real `scrapy crawl` runs against it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_FILE = ROOT / "newscrawl" / "replica" / "data" / "seed_article.txt"
+
+
+@dataclass
+class RunningReplica:
+    """A replica process: its base URL and its manifest (the ground truth of what it serves)."""
+
+    url: str
+    process: subprocess.Popen[str]
+    _manifest: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        if self._manifest is None:
+            with urllib.request.urlopen(self.url + "/__replica__/manifest.json", timeout=60) as resp:
+                self._manifest = json.load(resp)
+        return self._manifest
+
+    @property
+    def articles(self) -> list[dict[str, Any]]:
+        return self.manifest["articles"]
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+def start_replica(*args: str) -> RunningReplica:
+    """Start ``python -m newscrawl.replica --port 0 ARGS`` and wait for the URL line it prints."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newscrawl.replica", "--port", "0", *args],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if "http://" not in line:
+        process.kill()
+        raise RuntimeError(f"replica did not start: {line!r}")
+    url = line[line.index("http://"):].strip().rstrip("/")
+    return RunningReplica(url=url, process=process)
+
+
+@pytest.fixture(scope="session")
+def replica() -> Iterator[RunningReplica]:
+    """A few hundred articles (the size issue 2's end-to-end test asks for)."""
+    running = start_replica("--articles", "300", "--seed", "11")
+    yield running
+    running.stop()
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    log: str
+    feeds: dict[str, Path]
+
+    def items(self, name: str | None = None) -> list[dict[str, Any]]:
+        path = self.feeds[name] if name else next(iter(self.feeds.values()))
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def run_crawl(tmp_path: Path, *args: str, feeds: tuple[str, ...] = ("items.jsonl",),
+              timeout: float = 600) -> CrawlResult:
+    """Run ``scrapy crawl arabstoday ARGS -O <feed>…`` in a subprocess, as a user would."""
+    paths = {name: tmp_path / name for name in feeds}
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "arabstoday", *args]
+    for path in paths.values():
+        cmd += ["-O", str(path)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    return CrawlResult(proc.returncode, proc.stderr + proc.stdout, paths)
+
+
+@pytest.fixture
+def crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
+    def _crawl(*args: str, **kwargs: Any) -> CrawlResult:
+        return run_crawl(tmp_path, *args, **kwargs)
+    return _crawl

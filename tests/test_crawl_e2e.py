@@ -1,0 +1,201 @@
+"""End to end: `scrapy crawl arabstoday` against the replica over loopback, through the real engine."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.sites import get_site
+from tests.conftest import SEED_FILE, CrawlResult, RunningReplica, run_crawl
+
+FEEDS = ("items.jsonl", "items.json", "items.csv", "items.xml")
+SITE = get_site("arabstoday")
+
+
+@pytest.fixture(scope="module")
+def full_crawl(replica: RunningReplica, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
+    result = run_crawl(tmp_path_factory.mktemp("crawl"), "-a", f"base_url={replica.url}", feeds=FEEDS)
+    assert result.returncode == 0, result.log[-3000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def items(full_crawl: CrawlResult) -> list[dict]:
+    return full_crawl.items("items.jsonl")
+
+
+@pytest.fixture(scope="module")
+def by_url(items: list[dict]) -> dict[str, dict]:
+    return {item["url"]: item for item in items}
+
+
+def test_every_manifest_article_exported_exactly_once(items, replica):
+    counts = Counter(item["url"] for item in items)
+    expected = {a["url"] for a in replica.articles}
+    assert {url for url, n in counts.items() if n > 1} == set()
+    assert set(counts) == expected
+    assert len(items) == len(expected)
+
+
+def test_fields_equal_the_manifest(by_url, replica):
+    mismatches = []
+    for article in replica.articles:
+        item = by_url[article["url"]]
+        expected = {
+            "article_id": article["article_id"],
+            "section": article["section"],
+            "title": article["title"],
+            "subtitle": article["subtitle"],
+            "author": article["author"],
+            "dateline": article["dateline"],
+            "image_url": article["image_url"],
+            "image_caption": article["image_caption"],
+            "body": "\n\n".join(article["body"]),
+            "published_raw": article["listing_stamp"],
+            "updated_raw": article["updated_raw"],
+            "site": "arabstoday",
+            "language": "ar",
+        }
+        for name, value in expected.items():
+            if item.get(name) != value:
+                mismatches.append((article["url"], name, item.get(name), value))
+    assert mismatches == []
+
+
+def _seed_lines() -> list[str]:
+    return [line.strip() for line in SEED_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_seed_article_equals_the_seed_text(items):
+    lines = _seed_lines()
+    seed = next(item for item in items if item["title"] == lines[0])
+    first = next(i for i, line in enumerate(lines) if line.startswith("أعلنت مصادر روسية وأميركية"))
+    last = next(i for i, line in enumerate(lines) if line.endswith("استُخدمت فيها أسلحة مدفعية ثقيلة\"."))
+    paragraphs = lines[first:last + 1]
+    assert len(paragraphs) == 8
+    assert seed["title"] == "محادثات أميركية ـــ روسية لتنسيق تحركات قوات التحالف الدولي" == lines[0]
+    assert seed["subtitle"] == lines[3] == "ركزا على الوضع في أوروبا وفي مناطق النزاع"
+    assert seed["image_caption"] == lines[first - 2] == "رئيس الأركان الروسي فاليري غيراسيموف"
+    assert (seed["dateline"], seed["author"]) == ("موسكو", "ريتا مهنا")
+    assert lines[first - 1] == "موسكو ـ ريتا مهنا"
+    assert seed["body"] == "\n\n".join(paragraphs)
+    assert seed["body"].split("\n\n")[0].startswith("أعلنت مصادر روسية وأميركية")
+    assert seed["updated_raw"] == lines[1] == "آخر تحديث GMT12:58:10"
+    assert seed["section"] == "syria"
+    stamps = [r["stamp"] for r in seed["related"] if r["stamp"]]
+    assert stamps == [line for line in lines if line.startswith("GMT ")]
+    assert len(stamps) == 14
+
+
+def test_no_body_holds_noise(items):
+    """Over every article: nothing of the comment form, related list, label or footer in body."""
+    noise = set(SITE.noise_lines) | {"arabstoday", "syria-24", "قد يهمك أيضا", "Characters Left",
+                                     "Security Code", "جميع الحقوق محفوظة", "شروط النشر",
+                                     "بناية النخيل", "آخر تحديث", "GMT "}
+    offenders = []
+    for item in items:
+        body = item["body"]
+        hits = [n for n in noise if n in body]
+        hits += [r["title"] for r in item["related"] or [] if r["title"] in body]
+        if body.startswith(SITE.brand) or hits:
+            offenders.append((item["url"], hits))
+    assert offenders == []
+    assert all(item["body"] for item in items)
+
+
+def test_listing_fields_carried_to_article(by_url, replica):
+    for article in replica.articles:
+        item = by_url[article["url"]]
+        assert item["summary"] == article["summary"]
+        assert item["published_raw"] == article["listing_stamp"]
+
+
+# --- the four export formats, read back -------------------------------------------------------------
+
+def test_jsonl_and_json_agree_and_are_readable(full_crawl, items):
+    raw = full_crawl.feeds["items.json"].read_text(encoding="utf-8")
+    assert "\\u06" not in raw and "محادثات" in raw
+    assert json.loads(raw) == items
+    assert "\\u06" not in full_crawl.feeds["items.jsonl"].read_text(encoding="utf-8")
+    assert all(list(item) == list(ARTICLE_FIELDS) for item in items)
+
+
+def test_csv_reads_back(full_crawl, by_url):
+    raw = full_crawl.feeds["items.csv"].read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    assert rows and list(rows[0]) == list(ARTICLE_FIELDS)
+    assert len(rows) == len(by_url)
+    for row in rows:
+        item = by_url[row["url"]]
+        assert row["title"] == item["title"]
+        assert row["body"] == item["body"]
+        related = row["related"].splitlines() if row["related"] else []
+        assert len(related) == len(item["related"] or [])
+        for line, entry in zip(related, item["related"] or [], strict=True):
+            assert entry["title"] in line and (entry["stamp"] or "") in line
+
+
+def test_xml_reads_back(full_crawl, by_url):
+    tree = etree.parse(str(full_crawl.feeds["items.xml"]))
+    nodes = tree.getroot().findall("item")
+    assert len(nodes) == len(by_url)
+    for node in nodes:
+        item = by_url[node.findtext("url")]
+        assert node.findtext("title") == item["title"]
+        assert node.findtext("body") == item["body"]
+        assert [child.tag for child in node] == [f for f in ARTICLE_FIELDS if f in {c.tag for c in node}]
+        titles = [v.findtext("title") for v in node.findall("related/value")]
+        assert titles == [r["title"] for r in item["related"] or []]
+
+
+# --- spider arguments ---------------------------------------------------------------------------------
+
+def test_embedded_replica_mode(tmp_path: Path):
+    from newscrawl.replica import Catalogue
+
+    result = run_crawl(tmp_path, "-a", "source=replica", "-a", "replica_articles=40", "-a", "replica_seed=5")
+    assert result.returncode == 0, result.log[-3000:]
+    expected = {a["article_id"] for a in Catalogue(articles=40, seed=5).manifest("http://x")}
+    assert sorted(i["article_id"] for i in result.items()) == sorted(expected)
+
+
+def test_sections_max_pages_and_limit(tmp_path: Path, replica: RunningReplica):
+    result = run_crawl(tmp_path, "-a", f"base_url={replica.url}", "-a", "sections=syria,economy",
+                       "-a", "max_pages=1")
+    assert result.returncode == 0, result.log[-3000:]
+    per_page = 20  # the replica's default --per-page
+    expected = set()
+    for key in ("syria", "economy"):
+        newest = sorted((a for a in replica.articles if a["section"] == key),
+                        key=lambda a: a["published_at"], reverse=True)
+        expected |= {a["url"] for a in newest[:per_page]}
+    assert sorted(i["url"] for i in result.items()) == sorted(expected)
+
+    limited = run_crawl(tmp_path, "-a", f"base_url={replica.url}", "-a", "limit=7")
+    assert limited.returncode == 0
+    assert len(limited.items()) == 7
+
+
+def test_since_stops_pagination(tmp_path: Path, replica: RunningReplica):
+    stamps = sorted(a["published_at"] for a in replica.articles if a["section"] == "world")
+    since = stamps[len(stamps) // 2][:10]
+    result = run_crawl(tmp_path, "-a", f"base_url={replica.url}", "-a", "sections=world",
+                       "-a", f"since={since}")
+    assert result.returncode == 0, result.log[-3000:]
+    exported = sorted(i["url"] for i in result.items())
+    expected = sorted(a["url"] for a in replica.articles
+                      if a["section"] == "world" and a["published_at"][:10] >= since)
+    assert exported == expected
+
+
+def test_bad_argument_is_a_clear_error(tmp_path: Path):
+    result = run_crawl(tmp_path, "-a", "max_pages=zero")
+    assert result.returncode != 0
+    assert "-a max_pages='zero': expected a whole number" in result.log
