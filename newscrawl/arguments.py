@@ -66,6 +66,8 @@ class CrawlArguments:
     limit: int | None = None
     replica_articles: int = 300
     replica_seed: int = 1
+    state: str | None = None
+    full: bool = False
 
     @classmethod
     def from_kwargs(cls, kwargs: dict[str, Any]) -> CrawlArguments:
@@ -88,4 +90,6 @@ class CrawlArguments:
             limit=_positive_int("limit", raw.get("limit")),
             replica_articles=_positive_int("replica_articles", raw.get("replica_articles")) or 300,
             replica_seed=int(raw.get("replica_seed", 1)),
+            state=str(raw["state"]) if raw.get("state") else None,
+            full=_flag("full", raw.get("full", False)),
         )

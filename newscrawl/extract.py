@@ -15,9 +15,9 @@ from urllib.parse import urlsplit, urlunsplit
 from parsel import Selector
 from scrapy.http import TextResponse
 
-from newscrawl.items import Article
+from newscrawl.items import ARTICLE_FIELDS, Article
 from newscrawl.loaders import ArticleLoader, html_to_text
-from newscrawl.sites.base import Section, SiteDefinition
+from newscrawl.sites.base import Section, Selectors, SiteDefinition
 from newscrawl.text import normalize_space, parse_byline, parse_dateline
 
 
@@ -39,6 +39,14 @@ def article_key(site: SiteDefinition, url: str) -> tuple[str, str] | None:
     if not match:
         return None
     return match["section"], match["id"]
+
+
+def article_identity(site: SiteDefinition, url: str) -> str:
+    """The identity of an article across hosts and copies: site, section or writer id, article id."""
+    key = article_key(site, url)
+    if key is None:
+        return f"{site.key}:{urlsplit(url).path}"
+    return f"{site.key}:{key[0]}/{key[1]}"
 
 
 def clean_article_url(url: str) -> str:
@@ -101,7 +109,8 @@ def load_article(
     loader.add_css("image_caption", sel.image_caption)
     loader.add_css("updated_raw", sel.updated)
 
-    paragraphs, dateline, author = _body(response.css(sel.body_paragraphs))
+    writer = _text(response, sel.writer_name)
+    paragraphs, dateline, author = _body(response.css(sel.body_paragraphs), sel, writer)
     if not paragraphs and ld.get("articleBody"):
         paragraphs = [p for p in (normalize_space(x) for x in str(ld["articleBody"]).split("\n")) if p]
     loader.add_value("body", paragraphs)
@@ -116,7 +125,10 @@ def load_article(
     loader.add_value("related", _related(response, site))
     loader.add_value("language", "ar")
     loader.add_value("crawled_at", datetime.now(UTC).isoformat(timespec="seconds"))
-    return loader.load_item()
+    item = loader.load_item()
+    for name in ARTICLE_FIELDS:  # every record has every field: null when the page has none
+        item.setdefault(name, None)
+    return item
 
 
 def _text(node: Selector, css: str) -> str | None:
@@ -124,20 +136,32 @@ def _text(node: Selector, css: str) -> str | None:
     return html_to_text(found) or None if found else None
 
 
-def _body(paragraphs: list[Selector]) -> tuple[list[str], str | None, str | None]:
-    """Body paragraphs in order, with the news dateline (city, author) or opinion byline taken out."""
-    texts = [t for t in (html_to_text(p.get()) for p in paragraphs) if t]
+def _body(paragraphs: list[Selector], sel: Selectors,
+          writer: str | None) -> tuple[list[str], str | None, str | None]:
+    """Body paragraphs in order, with the news dateline (city, author) or opinion byline taken out.
+
+    The first paragraph is a dateline or byline when its class says so or its text has the form
+    (``city ـ author``, ``بقلم : name``), or when it is the writer's name alone on its line.
+    """
+    texts = [(p, t) for p, t in ((p, html_to_text(p.get())) for p in paragraphs) if t]
+    if not texts:
+        return [], None, None
+    first, line = texts[0]
     dateline = author = None
-    if texts:
-        parsed = parse_dateline(texts[0])
-        byline = parse_byline(texts[0])
-        if byline:
-            author = byline
-            texts = texts[1:]
-        elif parsed:
-            dateline, author = parsed
-            texts = texts[1:]
-    return texts, dateline, author
+    marked = bool(first.css(f"{sel.dateline_paragraph}, {sel.byline_paragraph}"))
+    byline = parse_byline(line)
+    parsed = None if byline else parse_dateline(line)
+    if byline:
+        author = byline
+    elif parsed:
+        dateline, author = parsed
+    elif writer and line == writer:
+        author = writer
+    elif marked:
+        author = line
+    else:
+        return [t for _, t in texts], None, None
+    return [t for _, t in texts[1:]], dateline, author
 
 
 def _related(response: TextResponse, site: SiteDefinition) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "date_issues",
     "related",
     "language",
+    "change",
     "crawled_at",
 )
 
@@ -51,4 +52,5 @@ class Article(scrapy.Item):
     date_issues = scrapy.Field()
     related = scrapy.Field()  # list of {"title", "url", "stamp", "published_at"}
     language = scrapy.Field()
+    change = scrapy.Field()  # "new" or "updated" since the last run with the same state
     crawled_at = scrapy.Field()

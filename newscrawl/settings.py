@@ -26,6 +26,7 @@ ITEM_PIPELINES = {
     "pipelines.text.TextCleaningPipeline": 100,
     "pipelines.dates.ArabicDatePipeline": 200,
     "pipelines.validate.ValidationPipeline": 300,
+    "pipelines.state.StatePipeline": 400,
 }
 
 # --- feed exports --------------------------------------------------------------------------------
@@ -41,6 +42,19 @@ NEWSCRAWL_FEED_PRESETS = {
         "exports/%(name)s/%(time)s.jsonl": {"format": "jsonlines", "encoding": "utf-8"},
     },
 }
+
+# --- scheduled runs ------------------------------------------------------------------------------
+# SQLite file of the incremental state (same as -a state=PATH); empty: every run exports everything.
+NEWSCRAWL_STATE = ""
+
+# Run report (JSON beside the first local feed, or this path) and the thresholds that make
+# `scrapy crawl` exit with status 3 so a scheduler notices.
+NEWSCRAWL_REPORT = ""
+NEWSCRAWL_MIN_ITEMS = 0
+NEWSCRAWL_MIN_COVERAGE = {"url": 1.0, "title": 1.0, "body": 1.0, "published_at": 0.9}
+NEWSCRAWL_MAX_FAILURES = ""  # empty: no limit
+EXTENSIONS = {"newscrawl.report.RunReport": 500}
+COMMANDS_MODULE = "newscrawl.commands"
 
 # --- engine --------------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -48,6 +48,10 @@ class Selectors:
     image_fallback: str = "meta[property='og:image']::attr(content)"
     image_caption: str = "article figure.article-image figcaption"
     body_paragraphs: str = "article div.article-body > p"
+    # the first body paragraph is the dateline (news) or the byline (opinion) when it matches these
+    # (it is also recognised by its text pattern when the class is missing)
+    dateline_paragraph: str = "p.dateline"
+    byline_paragraph: str = "p.byline"
     writer_name: str = "article .writer-box .writer-name"
     related_items: str = "section.related-news li"
     related_title: str = "a"

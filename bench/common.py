@@ -1,0 +1,80 @@
+"""What the benchmarks share: a replica process, child-process measurement, machine facts."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Replica:
+    url: str
+    process: subprocess.Popen[str]
+
+    def manifest(self) -> dict[str, Any]:
+        with urllib.request.urlopen(self.url + "/__replica__/manifest.json", timeout=600) as resp:
+            return json.load(resp)
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+def start_replica(articles: int, seed: int = 1, *extra: str) -> Replica:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", str(articles),
+         "--seed", str(seed), *extra],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if "http://" not in line:
+        proc.kill()
+        raise RuntimeError(f"the replica did not start: {line!r}")
+    return Replica(line[line.index("http://"):].strip().rstrip("/"), proc)
+
+
+@dataclass
+class ProcessRun:
+    """Wall time, CPU time and peak RSS of one child process (from wait4, exact for that child)."""
+
+    returncode: int
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    output: str
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> ProcessRun:
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return ProcessRun(proc.returncode, wall, usage.ru_utime + usage.ru_stime,
+                      usage.ru_maxrss / 1024, output)
+
+
+def machine() -> str:
+    import scrapy
+
+    return (f"{os.cpu_count()} cores, Python {platform.python_version()}, Scrapy {scrapy.__version__},"
+            f" {platform.system()} {platform.machine()}")
+
+
+def command_line() -> str:
+    return "python -m " + " ".join([sys.argv[0].replace(str(ROOT) + "/", "").replace("/", ".")
+                                    .removesuffix(".py").removesuffix(".__main__"), *sys.argv[1:]])

@@ -1,0 +1,141 @@
+"""Crawl benchmark: the production spider against a minimal baseline spider, in one run.
+
+    python -m bench.crawl [--articles 5000] [--seed 1]
+
+Starts the replica (a separate process, so its CPU is not counted), measures the replica's own
+ceiling with a trivial keep-alive HTTP client, then runs the baseline spider and the production
+``arabstoday`` spider (production pipelines, JSON Lines feed, AutoThrottle off, robots.txt on, the
+rest as shipped) over the whole replica. Prints pages/s, articles/s, their ratio, CPU seconds per
+article page and the peak RSS of each crawl process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import Replica, command_line, machine, measure, start_replica  # noqa: E402
+
+CRAWL_SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=1",
+                  "-s", "LOG_LEVEL=INFO"]
+
+
+async def _client(host: str, port: int, paths: list[str], connections: int) -> int:
+    """Fetch ``paths`` over ``connections`` keep-alive connections; the least a client can do."""
+    queue = list(reversed(paths))
+    done = 0
+
+    async def worker() -> None:
+        nonlocal done
+        reader, writer = await asyncio.open_connection(host, port)
+        while queue:
+            path = queue.pop()
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            done += 1
+        writer.close()
+
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return done
+
+
+def replica_ceiling(replica: Replica, urls: list[str], connections: int = 16) -> float:
+    parts = urlsplit(replica.url)
+    paths = [urlsplit(u).path for u in urls]
+    started = time.perf_counter()
+    done = asyncio.run(_client(parts.hostname or "127.0.0.1", parts.port or 80, paths, connections))
+    return done / (time.perf_counter() - started)
+
+
+def _crawl_figures(run: Any, pages: int, articles: int, exported: int) -> dict[str, float]:
+    return {
+        "seconds": round(run.wall, 2),
+        "pages_per_s": round(pages / run.wall, 1),
+        "articles_per_s": round(articles / run.wall, 1),
+        "cpu_s_per_article": round(run.cpu / articles, 5),
+        "peak_rss_mb": round(run.max_rss_mb, 1),
+        "exported": exported,
+    }
+
+
+def run(articles: int = 5000, seed: int = 1, quiet: bool = False) -> dict[str, Any]:
+    replica = start_replica(articles, seed)
+    try:
+        manifest = replica.manifest()
+        urls = [a["url"] for a in manifest["articles"]]
+        sections = manifest["sections"]
+        pages = len(urls) + sum(s["pages"] for s in sections) + 1  # + robots.txt
+        ceiling = replica_ceiling(replica, urls[: min(len(urls), 3000)])
+        with tempfile.TemporaryDirectory() as tmp:
+            base = measure([sys.executable, "-m", "scrapy", "runspider", "bench/baseline_spider.py",
+                            "-a", f"base_url={replica.url}",
+                            "-a", "sections=" + ",".join(s["path"] for s in sections),
+                            "-O", f"{tmp}/baseline.jsonl", *CRAWL_SETTINGS])
+            ours = measure([sys.executable, "-m", "scrapy", "crawl", "arabstoday",
+                            "-a", f"base_url={replica.url}", "-O", f"{tmp}/articles.jsonl",
+                            *CRAWL_SETTINGS])
+            for name, result in (("baseline", base), ("arabstoday", ours)):
+                if result.returncode != 0:
+                    raise RuntimeError(f"{name} crawl failed:\n{result.output[-3000:]}")
+            base_n = sum(1 for _ in open(f"{tmp}/baseline.jsonl", encoding="utf-8"))
+            ours_n = sum(1 for _ in open(f"{tmp}/articles.jsonl", encoding="utf-8"))
+    finally:
+        replica.stop()
+    figures = {
+        "command": command_line(),
+        "machine": machine(),
+        "articles": len(urls),
+        "pages": pages,
+        "replica_ceiling_pages_per_s": round(ceiling, 1),
+        "baseline": _crawl_figures(base, pages, len(urls), base_n),
+        "arabstoday": _crawl_figures(ours, pages, len(urls), ours_n),
+    }
+    figures["ratio_pages_per_s"] = round(figures["arabstoday"]["pages_per_s"]
+                                         / figures["baseline"]["pages_per_s"], 3)
+    if not quiet:
+        print_figures(figures)
+    return figures
+
+
+def print_figures(f: dict[str, Any]) -> None:
+    print(f"$ {f['command']}")
+    print(f"machine: {f['machine']}")
+    print(f"replica: {f['articles']} articles, {f['pages']} pages;"
+          f" its ceiling with a trivial keep-alive client: {f['replica_ceiling_pages_per_s']} pages/s")
+    print(f"{'crawl':<12}{'seconds':>9}{'pages/s':>10}{'articles/s':>12}{'CPU s/article':>15}"
+          f"{'peak RSS MB':>13}{'exported':>10}")
+    for name in ("baseline", "arabstoday"):
+        c = f[name]
+        print(f"{name:<12}{c['seconds']:>9}{c['pages_per_s']:>10}{c['articles_per_s']:>12}"
+              f"{c['cpu_s_per_article']:>15}{c['peak_rss_mb']:>13}{c['exported']:>10}")
+    print(f"ratio arabstoday/baseline pages/s: {f['ratio_pages_per_s']} (goal ≥ 0.8)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args(argv)
+    figures = run(args.articles, args.seed)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

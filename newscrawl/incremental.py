@@ -1,0 +1,139 @@
+"""Incremental crawling: decide what to download and what to export, from the durable state.
+
+Scrapy glue around :class:`~newscrawl.state.StateStore`. The spider asks :meth:`request_kwargs`
+before requesting an article; the state pipeline asks :meth:`classify` before exporting one; the
+state is written only when a feed file (or batch) holding the article has been stored, so an article
+is never marked exported before it is safely in a feed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from newscrawl.extract import ListingEntry, article_identity
+from newscrawl.sites import get_site
+from newscrawl.state import ArticleState, StateStore, fingerprint
+
+logger = logging.getLogger(__name__)
+
+
+def listing_fingerprint(entry: ListingEntry) -> str:
+    return fingerprint(entry.title, entry.summary, entry.stamp, entry.thumbnail)
+
+
+def content_fingerprint(item: Any) -> str:
+    return fingerprint(item.get("title"), item.get("subtitle"), item.get("body"), item.get("updated_raw"),
+                       item.get("image_url"), item.get("image_caption"), item.get("author"))
+
+
+class IncrementalState:
+    """The state of one crawl. ``full=True`` ignores what is stored but still records what is exported."""
+
+    def __init__(self, crawler: Crawler, store: StateStore, full: bool = False) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = store
+        self.full = full
+        self._responses: dict[str, dict[str, Any]] = {}  # key -> validators and listing fp, until exported
+        self._pending: dict[int, list[ArticleState]] = {}  # feed slot id -> exported, not yet stored
+        self._feed_exporter: Any = None
+        crawler.signals.connect(self._item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self._feed_slot_closed, signal=signals.feed_slot_closed)
+        crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+
+    # -- before download -------------------------------------------------------------------------
+
+    def request_kwargs(self, key: str, entry: ListingEntry) -> dict[str, Any] | None:
+        """Extra Request arguments for an article, or None when it must not be downloaded at all."""
+        fp = listing_fingerprint(entry)
+        self._responses[key] = {"listing_fp": fp}
+        known = None if self.full else self.store.get(key)
+        if known is None:
+            return {}
+        if known.listing_fp != fp:
+            self.stats.inc_value("incremental/listing_changed")
+            return {}
+        headers = {}
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        if not headers:
+            self.stats.inc_value("incremental/skipped_unchanged")
+            self._responses.pop(key, None)
+            return None
+        return {"headers": headers, "meta": {"handle_httpstatus_list": [304]}}
+
+    def not_modified(self, response: Response) -> bool:
+        """True (and counted) when the server answered 304 to a conditional request."""
+        if response.status != 304:
+            return False
+        self.stats.inc_value("incremental/skipped_unchanged")
+        self.stats.inc_value("incremental/not_modified")
+        return True
+
+    def seen_response(self, key: str, response: Response) -> None:
+        info = self._responses.setdefault(key, {})
+        info["etag"] = _header(response, b"ETag")
+        info["last_modified"] = _header(response, b"Last-Modified")
+
+    # -- before export ---------------------------------------------------------------------------
+
+    def classify(self, key: str, item: Any) -> str:
+        """``new``, ``updated`` or ``unchanged`` (already exported with the same content)."""
+        known = None if self.full else self.store.get(key)
+        if known is None:
+            return "new"
+        return "unchanged" if known.content_fp == content_fingerprint(item) else "updated"
+
+    # -- after export: mark durable once the feed is stored ---------------------------------------
+
+    def _item_scraped(self, item: Any, response: Response, spider: Any) -> None:
+        key = identity_of(item)
+        info = self._responses.pop(key, {})
+        state = ArticleState(key=key, url=item["url"], listing_fp=info.get("listing_fp"),
+                             content_fp=content_fingerprint(item), updated_raw=item.get("updated_raw"),
+                             etag=info.get("etag"), last_modified=info.get("last_modified"))
+        slots = self._slots()
+        if not slots:
+            self.stats.inc_value("incremental/not_in_any_feed")
+            return
+        # The feed exporter wrote the item to its open slots just before this handler ran.
+        self._pending.setdefault(id(slots[0]), []).append(state)
+
+    def _feed_slot_closed(self, slot: Any) -> None:
+        stored = self._pending.pop(id(slot), [])
+        if stored:
+            self.store.mark_exported(stored)
+            self.stats.inc_value("incremental/state_committed", len(stored))
+
+    def _spider_closed(self, spider: Any) -> None:
+        lost = sum(len(states) for states in self._pending.values())
+        if lost:
+            logger.warning("%d exported articles were not recorded: their feed was not stored", lost)
+        self.stats.set_value("incremental/state_size", self.store.count())
+        self.store.close()
+
+    def _slots(self) -> list[Any]:
+        if self._feed_exporter is None:
+            from scrapy.extensions.feedexport import FeedExporter
+
+            self._feed_exporter = next(
+                (ext for ext in self.crawler.extensions.middlewares if isinstance(ext, FeedExporter)), False
+            )
+        return list(getattr(self._feed_exporter, "slots", None) or [])
+
+
+def identity_of(item: Any) -> str:
+    """The state key of an exported item (see :func:`~newscrawl.extract.article_identity`)."""
+    return article_identity(get_site(item.get("site") or "arabstoday"), item["url"])
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,143 @@
+"""Durable crawl state in SQLite: what has been exported, and what failed and must be retried.
+
+Pure standard library (sqlite3), no Scrapy import. Every write is one transaction; the database runs
+in WAL mode so a killed process leaves it consistent (the last committed transaction wins).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    key TEXT PRIMARY KEY,          -- site:section-or-writer/article-id, the article's identity
+    url TEXT NOT NULL,             -- canonical URL
+    listing_fp TEXT,               -- fingerprint of its listing entry (title, summary, stamp, thumb)
+    content_fp TEXT NOT NULL,      -- fingerprint of the exported content
+    updated_raw TEXT,              -- the page's update stamp as printed
+    etag TEXT,                     -- HTTP validators, for conditional requests
+    last_modified TEXT,
+    exported_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS failures (
+    url TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_seen TEXT NOT NULL,
+    meta TEXT                      -- JSON: what the retry needs (section, listing entry)
+);
+"""
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What the state knows of one exported article."""
+
+    key: str
+    url: str
+    listing_fp: str | None
+    content_fp: str
+    updated_raw: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    url: str
+    reason: str
+    attempts: int
+    meta: dict[str, Any]
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short stable fingerprint of some values (None and "" count as the same)."""
+    digest = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        digest.update(str(part or "").encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+class StateStore:
+    """The incremental state of scheduled crawls, in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None)  # explicit transactions only
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get(self, key: str) -> ArticleState | None:
+        row = self._db.execute(
+            "SELECT key, url, listing_fp, content_fp, updated_raw, etag, last_modified"
+            " FROM articles WHERE key = ?", (key,)
+        ).fetchone()
+        return ArticleState(*row) if row else None
+
+    def count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def mark_exported(self, states: Iterable[ArticleState]) -> int:
+        """Record articles as exported, in one transaction; returns how many rows were written."""
+        now = _now()
+        rows = [(s.key, s.url, s.listing_fp, s.content_fp, s.updated_raw, s.etag, s.last_modified, now)
+                for s in states]
+        if not rows:
+            return 0
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO articles (key, url, listing_fp, content_fp, updated_raw, etag,"
+                " last_modified, exported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET url=excluded.url, listing_fp=excluded.listing_fp,"
+                " content_fp=excluded.content_fp, updated_raw=excluded.updated_raw, etag=excluded.etag,"
+                " last_modified=excluded.last_modified, exported_at=excluded.exported_at",
+                rows,
+            )
+            self._db.executemany("DELETE FROM failures WHERE url = ?", [(r[1],) for r in rows])
+        return len(rows)
+
+    def record_failure(self, url: str, reason: str, attempts: int, meta: dict[str, Any]) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO failures (url, reason, attempts, last_seen, meta) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET reason=excluded.reason,"
+                " attempts=failures.attempts + excluded.attempts, last_seen=excluded.last_seen,"
+                " meta=excluded.meta",
+                (url, reason, attempts, _now(), json.dumps(meta, ensure_ascii=False)),
+            )
+
+    def clear_failure(self, url: str) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM failures WHERE url = ?", (url,))
+
+    def failures(self) -> list[Failure]:
+        rows = self._db.execute("SELECT url, reason, attempts, meta FROM failures ORDER BY last_seen")
+        return [Failure(url, reason, n, json.loads(meta or "{}")) for url, reason, n, meta in rows]
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,44 @@
+"""StatePipeline: export only what is new or changed since the last run (``-a state=PATH``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newscrawl.incremental import identity_of
+
+
+class StatePipeline:
+    """Mark each item ``new`` or ``updated`` (field ``change``); drop one exported before unchanged.
+
+    Also drops a second copy of the same article within one run (``state/duplicate_in_run``), which
+    happens when a resumed crawl (JOBDIR) meets an article both in its saved queue and in a listing.
+    Without a state store, only the in-run duplicate check applies.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self._seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        key = identity_of(adapter)
+        if key in self._seen:
+            self.stats.inc_value("state/duplicate_in_run")
+            raise DropItem(f"duplicate_in_run: {adapter['url']}", log_level="INFO")
+        self._seen.add(key)
+        incremental = getattr(self.crawler.spider, "incremental", None)
+        change = incremental.classify(key, adapter) if incremental else "new"
+        self.stats.inc_value(f"state/{change}")
+        if change == "unchanged":
+            raise DropItem(f"unchanged: {adapter['url']}", log_level="DEBUG")
+        adapter["change"] = change
+        return item
