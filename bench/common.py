@@ -21,8 +21,10 @@ class Replica:
     url: str
     process: subprocess.Popen[str]
 
-    def manifest(self) -> dict[str, Any]:
-        with urllib.request.urlopen(self.url + "/__replica__/manifest.json", timeout=600) as resp:
+    def manifest(self, fields: str | None = None) -> dict[str, Any]:
+        """The replica's manifest; ``fields`` (comma list) keeps big replicas' manifests small."""
+        query = f"?fields={fields}" if fields else ""
+        with urllib.request.urlopen(f"{self.url}/__replica__/manifest.json{query}", timeout=600) as resp:
             return json.load(resp)
 
     def stop(self) -> None:

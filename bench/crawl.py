@@ -75,7 +75,7 @@ def _crawl_figures(run: Any, pages: int, articles: int, exported: int) -> dict[s
 def run(articles: int = 5000, seed: int = 1, quiet: bool = False) -> dict[str, Any]:
     replica = start_replica(articles, seed)
     try:
-        manifest = replica.manifest()
+        manifest = replica.manifest("url")
         urls = [a["url"] for a in manifest["articles"]]
         sections = manifest["sections"]
         pages = len(urls) + sum(s["pages"] for s in sections) + 1  # + robots.txt

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from parsel import Selector
 from scrapy.http import TextResponse
 
 from newscrawl.items import ARTICLE_FIELDS, Article
-from newscrawl.loaders import ArticleLoader, html_to_text
+from newscrawl.loaders import ArticleLoader
+from newscrawl.selectors import first, first_raw, first_text, page_root, raw_text, select
 from newscrawl.sites.base import Section, Selectors, SiteDefinition
 from newscrawl.text import normalize_space, parse_byline, parse_dateline
 
@@ -35,10 +35,23 @@ class ListingEntry:
 
 def article_key(site: SiteDefinition, url: str) -> tuple[str, str] | None:
     """``(section or writer id, article id)`` of an article URL, or None if ``url`` is no article."""
-    match = site.article_path_re.match(urlsplit(url).path)
+    match = site.article_path_re.match(_path(url))
     if not match:
         return None
     return match["section"], match["id"]
+
+
+def _path(url: str) -> str:
+    """The path of an absolute URL (``urlsplit(url).path`` without its cost on long Arabic slugs)."""
+    start = url.find("/", url.find("//") + 2) if "//" in url else 0
+    if start < 0:
+        return "/"
+    end = len(url)
+    for mark in "?#":
+        pos = url.find(mark, start)
+        if pos != -1:
+            end = min(end, pos)
+    return url[start:end]
 
 
 def article_identity(site: SiteDefinition, url: str) -> str:
@@ -51,104 +64,109 @@ def article_identity(site: SiteDefinition, url: str) -> str:
 
 def clean_article_url(url: str) -> str:
     """An article URL without query string or fragment (tracking parameters, anchors)."""
+    if "?" not in url and "#" not in url:
+        return url
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
-def listing_entries(response: TextResponse, site: SiteDefinition, section: Section) -> list[ListingEntry]:
+def listing_entries(response: TextResponse, site: SiteDefinition, section: Section,
+                    root: Any = None) -> list[ListingEntry]:
     """Every article entry of a listing page, in page order, with absolute URLs."""
     sel = site.selectors
+    root = page_root(response) if root is None else root
     entries = []
-    for node in response.css(sel.listing_entry):
-        href = node.css(sel.entry_link).get()
+    for node in select(root, sel.listing_entry):
+        href = first(node, sel.entry_link)
         if not href:
             continue
-        thumb = node.css(sel.entry_thumbnail).get()
+        thumb = first(node, sel.entry_thumbnail)
         entries.append(
             ListingEntry(
                 url=clean_article_url(response.urljoin(href)),
                 section=section.key,
-                title=_text(node, sel.entry_title),
-                summary=_text(node, sel.entry_summary),
+                title=first_text(node, sel.entry_title),
+                summary=first_text(node, sel.entry_summary),
                 thumbnail=response.urljoin(thumb) if thumb else None,
-                stamp=_text(node, sel.entry_stamp),
+                stamp=first_text(node, sel.entry_stamp),
             )
         )
     return entries
 
 
-def next_page_url(response: TextResponse, site: SiteDefinition) -> str | None:
-    href = response.css(site.selectors.next_page).get()
+def next_page_url(response: TextResponse, site: SiteDefinition, root: Any = None) -> str | None:
+    href = first(page_root(response) if root is None else root, site.selectors.next_page)
     return response.urljoin(href) if href else None
 
 
 def load_article(
     response: TextResponse, site: SiteDefinition, entry: ListingEntry | None
 ) -> Article:
-    """Build the :class:`Article` of an article page (dates are left to the date pipeline)."""
+    """Build the :class:`Article` of an article page (dates are left to the date pipeline).
+
+    Each field takes the first non-empty value of: the site's selector, then structured data
+    (OpenGraph, JSON-LD), then what the listing said.
+    """
     sel = site.selectors
-    ld = _json_ld_article(response, sel.json_ld)
-    loader = ArticleLoader(response=response)
+    root = page_root(response)
+    head = _head(root)
+    ld = _json_ld_article(head, sel.json_ld) or _json_ld_article(root, sel.json_ld)
+    article = first(root, sel.article)
+    article = root if article is None else article
 
-    canonical = response.css(sel.canonical).get()
-    url = clean_article_url(response.urljoin(canonical)) if canonical else clean_article_url(response.url)
-    loader.add_value("url", url)
-    key = article_key(site, url) or article_key(site, response.url)
-    loader.add_value("article_id", key[1] if key else None)
-    loader.add_value("site", site.key)
-    loader.add_value("section", entry.section if entry else None)
-
-    loader.add_css("title", sel.title)
-    loader.add_css("title", sel.title_fallback)
-    loader.add_value("title", ld.get("headline"))
-    loader.add_value("title", entry.title if entry else None)
-    loader.add_css("subtitle", sel.subtitle)
-    loader.add_css("image_url", sel.image)
-    loader.add_css("image_url", sel.image_fallback)
-    loader.add_value("image_url", _ld_image(ld))
-    loader.add_css("image_caption", sel.image_caption)
-    loader.add_css("updated_raw", sel.updated)
-
-    writer = _text(response, sel.writer_name)
-    paragraphs, dateline, author = _body(response.css(sel.body_paragraphs), sel, writer)
+    # Text scraped from the page goes through the loader's processors: one add_value per field,
+    # its candidates in order of trust (the loader keeps the first non-empty one).
+    loader = ArticleLoader()
+    loader.add_value("title", [first_raw(article, sel.title), first_raw(head, sel.title_fallback),
+                               ld.get("headline"), entry.title if entry else None])
+    loader.add_value("subtitle", first_raw(article, sel.subtitle))
+    images = [first(article, sel.image_lazy), first(article, sel.image), first(head, sel.image_fallback)]
+    loader.add_value("image_url", [_absolute(response, i) for i in [*images, _ld_image(ld)] if i])
+    loader.add_value("image_caption", first_raw(article, sel.image_caption))
+    loader.add_value("updated_raw", first_raw(article, sel.updated))
+    writer = first_text(article, sel.writer_name)
+    paragraphs, dateline, author = _body(select(article, sel.body_paragraphs), sel, writer)
     if not paragraphs and ld.get("articleBody"):
         paragraphs = [p for p in (normalize_space(x) for x in str(ld["articleBody"]).split("\n")) if p]
     loader.add_value("body", paragraphs)
     loader.add_value("dateline", dateline)
-    loader.add_css("author", sel.writer_name)
-    loader.add_value("author", author)
-    loader.add_value("author", _ld_author(ld))
-
-    if entry:
-        loader.add_value("summary", entry.summary)
-        loader.add_value("published_raw", entry.stamp)
-    loader.add_value("related", _related(response, site))
-    loader.add_value("language", "ar")
-    loader.add_value("crawled_at", datetime.now(UTC).isoformat(timespec="seconds"))
+    loader.add_value("author", [writer, author, _ld_author(ld)])
     item = loader.load_item()
+
+    # Values that are already clean (computed, or cleaned when the listing was read) are set as is.
+    canonical = first(head, sel.canonical)
+    url = clean_article_url(_absolute(response, canonical) if canonical else response.url)
+    key = article_key(site, url) or article_key(site, response.url)
+    item["url"] = url
+    item["article_id"] = key[1] if key else None
+    item["site"] = site.key
+    item["section"] = entry.section if entry else None
+    item["summary"] = entry.summary if entry else None
+    item["published_raw"] = entry.stamp if entry else None
+    item["related"] = _related(root, response, site) or None
+    item["language"] = "ar"
+    item["crawled_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     for name in ARTICLE_FIELDS:  # every record has every field: null when the page has none
         item.setdefault(name, None)
     return item
 
 
-def _text(node: Selector, css: str) -> str | None:
-    found = node.css(css).get()
-    return html_to_text(found) or None if found else None
-
-
-def _body(paragraphs: list[Selector], sel: Selectors,
+def _body(paragraphs: list[Any], sel: Selectors,
           writer: str | None) -> tuple[list[str], str | None, str | None]:
     """Body paragraphs in order, with the news dateline (city, author) or opinion byline taken out.
 
     The first paragraph is a dateline or byline when its class says so or its text has the form
     (``city ـ author``, ``بقلم : name``), or when it is the writer's name alone on its line.
+    Paragraphs are returned as in the page; the loader normalizes them and drops empty ones.
     """
-    texts = [(p, t) for p, t in ((p, html_to_text(p.get())) for p in paragraphs) if t]
+    texts = [(p, raw_text(p)) for p in paragraphs]
+    texts = [(p, t) for p, t in texts if t and not t.isspace()]
     if not texts:
         return [], None, None
-    first, line = texts[0]
+    first_node, first_line = texts[0]
+    line = normalize_space(first_line)
     dateline = author = None
-    marked = bool(first.css(f"{sel.dateline_paragraph}, {sel.byline_paragraph}"))
+    marked = bool(select(first_node, f"{sel.dateline_paragraph}, {sel.byline_paragraph}"))
     byline = parse_byline(line)
     parsed = None if byline else parse_dateline(line)
     if byline:
@@ -164,31 +182,43 @@ def _body(paragraphs: list[Selector], sel: Selectors,
     return [t for _, t in texts[1:]], dateline, author
 
 
-def _related(response: TextResponse, site: SiteDefinition) -> list[dict[str, Any]]:
+def _related(root: Any, response: TextResponse, site: SiteDefinition) -> list[dict[str, Any]]:
     sel = site.selectors
     related = []
-    for node in response.css(sel.related_items):
-        link = node.css(sel.related_title)
-        title = html_to_text(link[0].get()) if link else ""
+    for node in select(root, sel.related_items):
+        link = first(node, sel.related_title)
+        title = normalize_space(raw_text(link)) if link is not None else ""
         if not title:
             continue
-        href = node.css(sel.related_link).get()
+        href = link.get(sel.related_link_attr)
         related.append(
             {
                 "title": title,
-                "url": response.urljoin(href) if href and href != "#" else None,
-                "stamp": _text(node, sel.related_stamp),
+                "url": _absolute(response, href) if href and href != "#" else None,
+                "stamp": first_text(node, sel.related_stamp),
             }
         )
     return related
 
 
-def _json_ld_article(response: TextResponse, css: str) -> dict[str, Any]:
+def _head(root: Any) -> Any:
+    head = root.find("head")
+    return root if head is None else head
+
+
+def _absolute(response: TextResponse, href: str) -> str:
+    """``href`` made absolute; most links on these pages already are, which skips the URL parsing."""
+    return href if href.startswith(("https://", "http://")) else response.urljoin(href)
+
+
+def _json_ld_article(root: Any, css: str) -> dict[str, Any]:
     """The first JSON-LD object of an article type, or {} (broken JSON is ignored)."""
-    for raw in response.css(css).getall():
+    for raw in select(root, css):
         try:
             data = json.loads(raw)
         except ValueError:
+            continue
+        if not isinstance(data, (dict, list)):
             continue
         for obj in data if isinstance(data, list) else data.get("@graph", [data]):
             if isinstance(obj, dict) and str(obj.get("@type", "")).endswith("Article"):

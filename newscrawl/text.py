@@ -11,15 +11,21 @@ import re
 
 # Invisible marks that only steer text direction: LRM, RLM, ALM, LRE/RLE/PDF/LRO/RLO, isolates, BOM.
 _BIDI_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-_DROP_BIDI = str.maketrans("", "", _BIDI_MARKS)
-_SPACES = re.compile(r"\s+")  # str patterns: \s covers NBSP, thin spaces, ideographic space …
+_BIDI = re.compile(f"[{_BIDI_MARKS}]")
+# Whitespace that is not already a single plain space: runs of two or more, or any other space
+# character (\s covers NBSP, thin spaces, ideographic space, newlines …).
+_SPACES = re.compile(r"\s{2,}|[^\S ]")
+# Anything to clean at all: the common case, clean text, costs one regex scan.
+_DIRTY = re.compile(f"[{_BIDI_MARKS}]|\\s{{2,}}|[^\\S ]")
 
 
 def normalize_space(text: str | None) -> str:
     """Collapse every run of Unicode whitespace (NBSP included) to one space, drop bidi marks, strip."""
     if not text:
         return ""
-    return _SPACES.sub(" ", text.translate(_DROP_BIDI)).strip()
+    if _DIRTY.search(text):
+        text = _SPACES.sub(" ", _BIDI.sub("", text))
+    return text.strip()
 
 
 _DASHES = "ـ_\\-–—"

@@ -1,0 +1,117 @@
+"""Parsing benchmark: our article callback + loader + pipelines against lxml alone, per page.
+
+    python -m bench.parse [--pages 2000] [--articles 2500]
+
+Downloads ``--pages`` article pages from a replica once, then times in-process (no network):
+(a) ``lxml.html.fromstring`` of each page — the floor any extractor pays — and (b) the spider's
+``parse_article`` callback, the ArticleLoader and every item pipeline of the project, per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import lxml.html  # noqa: E402
+from scrapy.crawler import Crawler  # noqa: E402
+from scrapy.http import HtmlResponse  # noqa: E402
+from scrapy.utils.misc import load_object  # noqa: E402
+from scrapy.utils.project import get_project_settings  # noqa: E402
+from scrapy.utils.reactor import install_reactor, is_reactor_installed  # noqa: E402
+
+from bench.common import command_line, machine, start_replica  # noqa: E402
+from newscrawl.extract import ListingEntry  # noqa: E402
+from spiders.arabstoday import ArabsTodaySpider  # noqa: E402
+
+
+def fetch_pages(count: int, articles: int, seed: int = 1) -> list[tuple[dict[str, Any], bytes]]:
+    replica = start_replica(articles, seed)
+    try:
+        manifest = replica.manifest("url,section,title,summary,listing_stamp")["articles"][:count]
+        pages = []
+        for article in manifest:
+            with urllib.request.urlopen(article["url"], timeout=30) as resp:
+                pages.append((article, resp.read()))
+        return pages
+    finally:
+        replica.stop()
+
+
+def build_pipeline() -> tuple[ArabsTodaySpider, list[Any]]:
+    """The production spider and pipelines, wired to a crawler with the project's settings."""
+    settings = get_project_settings()
+    if not is_reactor_installed():
+        install_reactor(settings["TWISTED_REACTOR"])
+    crawler = Crawler(ArabsTodaySpider, settings)
+    crawler.spider = crawler._create_spider()  # as Crawler.crawl() does: spider first, then settings
+    crawler._apply_settings()
+    order = sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
+    pipelines = [load_object(path).from_crawler(crawler) for path, _ in order]
+    return crawler.spider, pipelines
+
+
+def time_lxml(pages: list[tuple[dict[str, Any], bytes]]) -> float:
+    started = time.perf_counter()
+    for _, body in pages:
+        lxml.html.fromstring(body)
+    return (time.perf_counter() - started) / len(pages)
+
+
+def time_ours(pages: list[tuple[dict[str, Any], bytes]]) -> tuple[float, int]:
+    spider, pipelines = build_pipeline()
+    # what the engine hands to the callback, built outside the timing (the baseline crawl pays it too)
+    inputs = [(HtmlResponse(article["url"], body=body, headers={"Content-Type": "text/html; charset=utf-8"}),
+               ListingEntry(url=article["url"], section=article["section"], title=article["title"],
+                            summary=article["summary"], thumbnail=None, stamp=article["listing_stamp"]))
+              for article, body in pages]
+    exported = 0
+    started = time.perf_counter()
+    for response, entry in inputs:
+        for item in spider.parse_article(response, entry):
+            for pipeline in pipelines:
+                item = pipeline.process_item(item)
+            exported += 1
+    return (time.perf_counter() - started) / len(pages), exported
+
+
+def run(pages: int = 2000, articles: int | None = None, quiet: bool = False) -> dict[str, Any]:
+    fetched = fetch_pages(pages, articles or pages + 100)
+    lxml_s = min(time_lxml(fetched) for _ in range(3))
+    ours_s, exported = min((time_ours(fetched) for _ in range(3)), key=lambda r: r[0])
+    figures = {
+        "command": command_line(),
+        "machine": machine(),
+        "pages": len(fetched),
+        "exported": exported,
+        "lxml_ms_per_page": round(lxml_s * 1000, 3),
+        "ours_ms_per_page": round(ours_s * 1000, 3),
+        "ratio": round(ours_s / lxml_s, 2),
+    }
+    if not quiet:
+        print(f"$ {figures['command']}")
+        print(f"machine: {figures['machine']}")
+        print(f"{figures['pages']} article pages, best of 3 passes each")
+        print(f"(a) lxml.html.fromstring:                 {figures['lxml_ms_per_page']:.3f} ms/page")
+        print(f"(b) parse_article + loader + pipelines:   {figures['ours_ms_per_page']:.3f} ms/page")
+        print(f"ratio (b)/(a): {figures['ratio']} (goal ≤ 3)")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--articles", type=int, default=None)
+    args = parser.parse_args(argv)
+    run(args.pages, args.articles)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
