@@ -16,7 +16,7 @@ import logging
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -60,6 +60,8 @@ def build_report(stats: dict[str, Any], sections: Counter[str], changes: Counter
             "retries": stats.get("retry/count", 0),
             "responses_by_status": prefixed("downloader/response_status_count/"),
         },
+        # browser_requests / plain_requests, load-more clicks (newscrawl.render); empty: none counted
+        "render": prefixed("render/"),
     }
 
 
@@ -112,6 +114,20 @@ class RunReport:
         self.changes[adapter.get("change") or "new"] += 1
         self.fields.update(name for name in ARTICLE_FIELDS if adapter.get(name) not in (None, "", []))
 
+    def _beside_first_feed(self) -> str | None:
+        """``<feed>.report.json`` beside the first local feed file this run wrote (URI templates
+        such as ``%(time)s`` resolved, as the feed exporter resolved them)."""
+        from scrapy.extensions.feedexport import FeedExporter
+
+        for ext in self.crawler.extensions.middlewares:
+            if isinstance(ext, FeedExporter):
+                for slot in ext.slots:
+                    parts = urlsplit(str(slot.uri))
+                    if parts.scheme in ("", "file"):
+                        feed = Path(unquote(parts.path) if parts.scheme else str(slot.uri))
+                        return str(feed.with_name(feed.stem + ".report.json"))
+        return None
+
     def spider_closed(self, spider: Any, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         report = build_report(stats | {"finish_reason": reason}, self.sections, self.changes,
@@ -120,9 +136,17 @@ class RunReport:
         report["thresholds"] = {"min_items": self.min_items, "min_coverage": self.min_coverage,
                                 "max_failures": self.max_failures, "breaches": breaches,
                                 "passed": not breaches}
-        path = self.path or _beside_first_feed(self.crawler.settings.getdict("FEEDS"))
+        path = self.path or self._beside_first_feed()
+        failed = getattr(spider, "failures", None) or []
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and failed:  # url, reason, attempts of every page that failed for good
+            failures_path = Path(path).with_name(Path(path).name.replace(".report.json", "")
+                                                 + ".failures.jsonl")
+            failures_path.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failed),
+                                     encoding="utf-8")
+            report["failures_file"] = str(failures_path)
+        if path:
             Path(path).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
                                   encoding="utf-8")
         articles = report["articles"]
@@ -138,11 +162,3 @@ class RunReport:
             logger.error("Threshold breached: %s", breach)
 
 
-def _beside_first_feed(feeds: dict[str, Any]) -> str | None:
-    for uri in feeds:
-        parts = urlsplit(str(uri))
-        if parts.scheme in ("", "file") and "%(" not in str(uri):
-            return str(Path(parts.path if parts.scheme else str(uri)).with_suffix(".report.json"))
-        if parts.scheme in ("", "file"):
-            return None
-    return None

@@ -11,6 +11,9 @@ NEWSCRAWL_CONTACT = "https://github.com/newscrawl/newscrawl"
 USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT}; Arabic news archiving crawler)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# Items and requests processed in parallel per response. Scrapy's default (100) starts 100 asyncio
+# tasks for every response; our callbacks yield at most ~25 things and the pipelines are synchronous.
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
@@ -20,6 +23,20 @@ DOWNLOAD_TIMEOUT = 30
 # Development switch: -s HTTPCACHE_ENABLED=1 keeps every page under .scrapy/httpcache.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
+
+# --- faults: retries with backoff, size limits, redirects ------------------------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 4  # 5 attempts in all for 5xx, 408/429, timeouts and dropped connections
+NEWSCRAWL_RETRY_BACKOFF_BASE = 0.5  # seconds before the 1st retry, doubled at each next one
+NEWSCRAWL_RETRY_BACKOFF_MAX = 30.0
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page is ~50 KB; bigger is a broken or hostile page
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5  # a redirect loop is given up quickly; offsite redirects are filtered
+NEWSCRAWL_FALLBACK_ENCODINGS = ["utf-8", "cp1256"]  # for pages that declare no encoding
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.middlewares.RetryBackoffMiddleware": 560,  # just after RetryMiddleware (550)
+    "newscrawl.middlewares.ArabicEncodingMiddleware": 585,  # responses: after decompression (590)
+}
 
 # --- items and pipelines -------------------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -55,6 +72,17 @@ NEWSCRAWL_MIN_COVERAGE = {"url": 1.0, "title": 1.0, "body": 1.0, "published_at":
 NEWSCRAWL_MAX_FAILURES = ""  # empty: no limit
 EXTENSIONS = {"newscrawl.report.RunReport": 500}
 COMMANDS_MODULE = "newscrawl.commands"
+
+# --- browser rendering (newscrawl/render.py) ------------------------------------------------------
+# Sections declared render=True are rendered in headless Chromium through scrapy-playwright; its
+# download handler is installed by the spider only for a crawl that renders something.
+NEWSCRAWL_RENDER_ALL = False  # every request through the browser, for a site that needs it
+NEWSCRAWL_CHROMIUM = ""  # empty: the NEWSCRAWL_CHROMIUM environment variable, else /usr/bin/chromium
+DOWNLOADER_MIDDLEWARES = {"newscrawl.render.RenderStats": 950}  # render/browser_requests, …/plain_…
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_MAX_CONTEXTS = 1  # one context: the pages share nothing that needs isolating
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4  # each open page costs tens of MB
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms, as DOWNLOAD_TIMEOUT
 
 # --- engine --------------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

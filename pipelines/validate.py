@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -23,6 +24,8 @@ class ValidationPipeline:
 
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
+        self.missing: Counter[str] = Counter()  # flushed to stats at close: no stats call per field
+        self.passed = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
@@ -35,8 +38,12 @@ class ValidationPipeline:
                 reason = f"missing_{name}"
                 self.stats.inc_value(f"validation/dropped/{reason}")
                 raise DropItem(f"{reason}: {adapter.get('url') or '(no url)'}")
-        for name in OPTIONAL_FIELDS:
-            if not adapter.get(name):
-                self.stats.inc_value(f"validation/missing/{name}")
-        self.stats.inc_value("validation/passed")
+        self.missing.update(name for name in OPTIONAL_FIELDS if not adapter.get(name))
+        self.passed += 1
         return item
+
+    def close_spider(self) -> None:
+        for name, count in self.missing.items():
+            self.stats.inc_value(f"validation/missing/{name}", count)
+        if self.passed:
+            self.stats.inc_value("validation/passed", self.passed)
