@@ -25,6 +25,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import Replica, command_line, machine, measure, start_replica  # noqa: E402
+from newscrawl.sites import get_site  # noqa: E402
 
 CRAWL_SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=1",
                   "-s", "LOG_LEVEL=INFO"]
@@ -75,9 +76,12 @@ def _crawl_figures(run: Any, pages: int, articles: int, exported: int) -> dict[s
 def run(articles: int = 5000, seed: int = 1, quiet: bool = False) -> dict[str, Any]:
     replica = start_replica(articles, seed)
     try:
-        manifest = replica.manifest("url")
-        urls = [a["url"] for a in manifest["articles"]]
-        sections = manifest["sections"]
+        manifest = replica.manifest("url,section")
+        # the sections read without a browser (the client-side one is measured by bench/render.py)
+        site = get_site("arabstoday")
+        sections = [s for s in manifest["sections"] if not site.section(s["key"]).render]
+        keys = {s["key"] for s in sections}
+        urls = [a["url"] for a in manifest["articles"] if a["section"] in keys]
         pages = len(urls) + sum(s["pages"] for s in sections) + 1  # + robots.txt
         ceiling = replica_ceiling(replica, urls[: min(len(urls), 3000)])
         with tempfile.TemporaryDirectory() as tmp:
@@ -87,7 +91,7 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False) -> dict[str, A
                             "-O", f"{tmp}/baseline.jsonl", *CRAWL_SETTINGS])
             ours = measure([sys.executable, "-m", "scrapy", "crawl", "arabstoday",
                             "-a", f"base_url={replica.url}", "-O", f"{tmp}/articles.jsonl",
-                            *CRAWL_SETTINGS])
+                            "-a", "sections=" + ",".join(s["key"] for s in sections), *CRAWL_SETTINGS])
             for name, result in (("baseline", base), ("arabstoday", ours)):
                 if result.returncode != 0:
                     raise RuntimeError(f"{name} crawl failed:\n{result.output[-3000:]}")

@@ -17,7 +17,8 @@ from scrapy.http import Response
 
 from newscrawl.extract import ListingEntry, article_identity
 from newscrawl.sites import get_site
-from newscrawl.state import ArticleState, StateStore, fingerprint
+from newscrawl.state import ArticleState, fingerprint
+from newscrawl.stores import StateBackend
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +35,8 @@ def content_fingerprint(item: Any) -> str:
 class IncrementalState:
     """The state of one crawl. ``full=True`` ignores what is stored but still records what is exported."""
 
-    def __init__(self, crawler: Crawler, store: StateStore, full: bool = False) -> None:
+    def __init__(self, crawler: Crawler, store: StateBackend, full: bool = False) -> None:
         self.crawler = crawler
-        self.stats = crawler.stats
         self.store = store
         self.full = full
         self._responses: dict[str, dict[str, Any]] = {}  # key -> validators and listing fp, until exported
@@ -45,6 +45,14 @@ class IncrementalState:
         crawler.signals.connect(self._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self._feed_slot_closed, signal=signals.feed_slot_closed)
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+        # Closed only once the engine stopped: feeds are stored (and committed here) during the
+        # spider_closed signal, whose handlers run concurrently.
+        crawler.signals.connect(self._engine_stopped, signal=signals.engine_stopped)
+
+    @property
+    def stats(self) -> Any:
+        """The crawl's stats, looked up late: Scrapy ≥2.19 sets them only once the crawl starts."""
+        return self.crawler.stats
 
     # -- before download -------------------------------------------------------------------------
 
@@ -91,6 +99,10 @@ class IncrementalState:
             return "new"
         return "unchanged" if known.content_fp == content_fingerprint(item) else "updated"
 
+    def claim(self, key: str, item: Any) -> bool:
+        """Take the right to export this version (atomic in the shared Redis store; see its claim)."""
+        return self.store.claim(key, content_fingerprint(item), force=self.full)
+
     # -- after export: mark durable once the feed is stored ---------------------------------------
 
     def _item_scraped(self, item: Any, response: Response, spider: Any) -> None:
@@ -111,12 +123,15 @@ class IncrementalState:
         if stored:
             self.store.mark_exported(stored)
             self.stats.inc_value("incremental/state_committed", len(stored))
+            self.stats.set_value("incremental/state_size", self.store.count())
 
     def _spider_closed(self, spider: Any) -> None:
+        self.stats.set_value("incremental/state_size", self.store.count())
+
+    def _engine_stopped(self) -> None:
         lost = sum(len(states) for states in self._pending.values())
         if lost:
             logger.warning("%d exported articles were not recorded: their feed was not stored", lost)
-        self.stats.set_value("incremental/state_size", self.store.count())
         self.store.close()
 
     def _slots(self) -> list[Any]:

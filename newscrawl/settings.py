@@ -36,6 +36,7 @@ NEWSCRAWL_FALLBACK_ENCODINGS = ["utf-8", "cp1256"]  # for pages that declare no 
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.RetryBackoffMiddleware": 560,  # just after RetryMiddleware (550)
     "newscrawl.middlewares.ArabicEncodingMiddleware": 585,  # responses: after decompression (590)
+    "newscrawl.render.RenderStats": 950,  # render/browser_requests and …/plain_requests, after the cache
 }
 
 # --- items and pipelines -------------------------------------------------------------------------
@@ -78,10 +79,9 @@ COMMANDS_MODULE = "newscrawl.commands"
 # download handler is installed by the spider only for a crawl that renders something.
 NEWSCRAWL_RENDER_ALL = False  # every request through the browser, for a site that needs it
 NEWSCRAWL_CHROMIUM = ""  # empty: the NEWSCRAWL_CHROMIUM environment variable, else /usr/bin/chromium
-DOWNLOADER_MIDDLEWARES = {"newscrawl.render.RenderStats": 950}  # render/browser_requests, …/plain_…
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_MAX_CONTEXTS = 1  # one context: the pages share nothing that needs isolating
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4  # each open page costs tens of MB
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4  # pages rendered at once
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms, as DOWNLOAD_TIMEOUT
 
 # --- engine --------------------------------------------------------------------------------------

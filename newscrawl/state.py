@@ -91,6 +91,14 @@ class StateStore:
     def count(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
+    def claim(self, key: str, content_fp: str, force: bool = False) -> bool:
+        """One process owns a SQLite state, so there is nobody to race: True unless this very
+        version was exported already (the Redis store makes the same check atomic between processes)."""
+        if force:
+            return True
+        known = self.get(key)
+        return known is None or known.content_fp != content_fp
+
     def mark_exported(self, states: Iterable[ArticleState]) -> int:
         """Record articles as exported, in one transaction; returns how many rows were written."""
         now = _now()

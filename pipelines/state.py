@@ -16,7 +16,9 @@ class StatePipeline:
 
     Also drops a second copy of the same article within one run (``state/duplicate_in_run``), which
     happens when a resumed crawl (JOBDIR) meets an article both in its saved queue and in a listing.
-    Without a state store, only the in-run duplicate check applies.
+    Without a state store, only the in-run duplicate check applies. With the shared Redis store
+    (distributed mode) the export is claimed atomically first, so of several processes holding the
+    same article version only one exports it (``state/claimed_elsewhere`` counts the others).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -40,5 +42,9 @@ class StatePipeline:
         self.stats.inc_value(f"state/{change}")
         if change == "unchanged":
             raise DropItem(f"unchanged: {adapter['url']}", log_level="DEBUG")
+        if incremental and not incremental.claim(key, adapter):
+            # distributed mode: another live process exports this article (or just did)
+            self.stats.inc_value("state/claimed_elsewhere")
+            raise DropItem(f"claimed_elsewhere: {adapter['url']}", log_level="INFO")
         adapter["change"] = change
         return item

@@ -15,6 +15,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.arguments import CrawlArguments
 from newscrawl.dates import parse_date
+from newscrawl.distributed import enable as enable_distributed
 from newscrawl.extract import (
     ListingEntry,
     article_identity,
@@ -25,9 +26,18 @@ from newscrawl.extract import (
 )
 from newscrawl.feeds import apply_feed_preset
 from newscrawl.incremental import IncrementalState, identity_of
+from newscrawl.render import (
+    BrowserUnavailable,
+    RenderPlan,
+    check_chromium,
+    chromium_path,
+    crawl_hosts,
+    enable_browser,
+)
+from newscrawl.selectors import page_root
 from newscrawl.sites import get_site
 from newscrawl.sites.base import Section
-from newscrawl.state import StateStore
+from newscrawl.stores import open_store
 
 
 class ArabsTodaySpider(scrapy.Spider):
@@ -58,11 +68,16 @@ class ArabsTodaySpider(scrapy.Spider):
         self.site = get_site(self.args.site)
         keys = self.args.sections or tuple(s.key for s in self.site.sections)
         self.crawl_sections: tuple[Section, ...] = tuple(self.site.section(k) for k in keys)
+        self.render_plan = RenderPlan(self.site.render, frozenset())  # from the settings in from_crawler
+        self.skipped_sections: tuple[str, ...] = ()  # browser sections left out: no browser here
         self.base_url = self.args.base_url or self.site.base_url
         self.allowed_domains = [self._domain(self.base_url)]
         self._requested_ids: set[tuple[str, str]] = set()
+        self._listed: dict[str, set[tuple[str, str]]] = {}  # section key -> articles its listing showed
+        self.failures: list[dict[str, Any]] = []  # requests that failed for good, for the run report
         self._replica_port: Any = None
         self.incremental: IncrementalState | None = None
+        self.distributed: Any = None  # newscrawl.frontier.DistributedCrawl when REDIS_URL is set
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArabsTodaySpider:
@@ -74,21 +89,50 @@ class ArabsTodaySpider(scrapy.Spider):
                                 ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
                 if crawler.settings.getpriority(name) <= crawler.settings.getpriority("BOT_NAME"):
                     crawler.settings.set(name, value, priority="spider")
+        spider.distributed = enable_distributed(crawler, spider)  # None unless REDIS_URL/NEWSCRAWL_FRONTIER
+        frontier = spider.distributed
         state_path = spider.args.state or crawler.settings.get("NEWSCRAWL_STATE")
-        if state_path:
-            spider.incremental = IncrementalState(crawler, StateStore(state_path), full=spider.args.full)
+        store = open_store(state_path, frontier and frontier.url, frontier and frontier.worker)
+        if store is not None:  # SQLite by default; Redis, shared, in distributed mode
+            spider.incremental = IncrementalState(crawler, store, full=spider.args.full)
+        spider.render_plan = RenderPlan.for_crawl(spider.site, spider.crawl_sections, crawler.settings)
+        if spider.render_plan.active and spider.args.sections is None and not spider.render_plan.render_all:
+            spider._skip_render_sections_without_browser(crawler)
+        if spider.render_plan.active:  # only then: Chromium checked, scrapy-playwright installed
+            replica = ("127.0.0.1",) if spider.args.source == "replica" else ()
+            hosts = crawl_hosts([spider.base_url, spider.site.base_url, *spider.site.mirrors], replica)
+            enable_browser(crawler.settings, spider.render_plan, hosts)
         crawler.signals.connect(spider._stop_replica, signal=signals.spider_closed)
         return spider
 
+    def _skip_render_sections_without_browser(self, crawler: Crawler) -> None:
+        """A default crawl (no ``-a sections``) on a machine without Chromium still crawls every
+        plain section: the browser sections are left out with a warning and a counted stat, instead
+        of failing the whole crawl. Asking for them explicitly without a browser is an error."""
+        try:
+            check_chromium(*chromium_path(crawler.settings))
+        except BrowserUnavailable as exc:
+            self.skipped_sections = tuple(sorted(self.render_plan.sections))
+            self.logger.warning("Leaving out section(s) %s, which need a browser: %s",
+                                ", ".join(self.skipped_sections), exc)
+            self.crawl_sections = tuple(s for s in self.crawl_sections if s.key not in self.skipped_sections)
+            self.render_plan = RenderPlan.for_crawl(self.site, self.crawl_sections, crawler.settings)
+
     async def start(self) -> AsyncIterator[Any]:
+        if self.skipped_sections:
+            self.crawler.stats.set_value("render/sections_skipped_no_browser", len(self.skipped_sections))
         if self.args.source == "replica" and not self.args.base_url:
             self.base_url = self._start_replica()
             self.allowed_domains = [self._domain(self.base_url)]
         if self.incremental:
             for failure in self.incremental.store.failures():
                 entry = ListingEntry(**failure.meta["entry"]) if "entry" in failure.meta else None
-                self.crawler.stats.inc_value("failures/retried_from_last_run")
+                self.crawler.stats.inc_value("incremental/retried_failures")
                 yield self._request(failure.url, entry, priority=10)
+        if self.distributed:  # seeds come from Redis (scrapy push-seeds), shared by every process
+            for request in self.distributed.seed_requests():
+                yield request
+            return
         for section in self.crawl_sections:
             yield self._listing_request(section, page=1)
 
@@ -98,17 +142,29 @@ class ArabsTodaySpider(scrapy.Spider):
             self.crawler.stats.inc_value("listing/not_html")
             return
         stop = False
-        for entry in listing_entries(response, self.site, section):
+        root = page_root(response)
+        seen = self._listed.setdefault(section.key, set())
+        new_entries = 0
+        for entry in listing_entries(response, self.site, section, root):
             if self.args.since and self._older_than_since(entry):
                 stop = True
                 continue
+            key = article_key(self.site, entry.url)
+            if key is not None and key not in seen:
+                seen.add(key)
+                new_entries += 1
             request = self._article_request(entry)
             if request is not None:
                 yield request
-        next_url = next_page_url(response, self.site)
+        if new_entries == 0:
+            # a page that lists nothing new for its section ends it: pagination traps, loops
+            stop = True
+            self.crawler.stats.inc_value("listing/stopped_no_new_entries")
+        next_url = next_page_url(response, self.site, root)
         if next_url and not stop and (self.args.max_pages is None or page < self.args.max_pages):
             yield scrapy.Request(next_url, callback=self.parse_listing, errback=self.on_error,
-                                 cb_kwargs={"section": section, "page": page + 1})
+                                 cb_kwargs={"section": section, "page": page + 1},
+                                 meta=self.render_plan.listing_meta(section))
 
     def parse_article(self, response: Response, entry: ListingEntry) -> Any:
         """One article page → one :class:`~newscrawl.items.Article`."""
@@ -127,13 +183,15 @@ class ArabsTodaySpider(scrapy.Spider):
         """A request that failed for good (after retries): count it and keep it for the next run."""
         request = failure.request
         reason = _failure_reason(failure)
+        attempts = request.meta.get("retry_times", 0) + 1
         self.crawler.stats.inc_value(f"failures/{reason}")
-        self.logger.warning("Failed for good (%s): %s", reason, request.url)
-        if self.incremental:
-            entry = request.cb_kwargs.get("entry")
-            meta = {"entry": asdict(entry)} if entry else {}
-            attempts = request.meta.get("retry_times", 0) + 1
-            self.incremental.store.record_failure(request.url, reason, attempts, meta)
+        self.logger.warning("Failed for good (%s, %d attempts): %s", reason, attempts, request.url)
+        self.failures.append({"url": request.url, "reason": reason, "attempts": attempts})
+        entry = request.cb_kwargs.get("entry")
+        if self.incremental and entry is not None:  # article pages are retried first next run
+            self.incremental.store.record_failure(request.url, reason, attempts, {"entry": asdict(entry)})
+        if self.distributed:  # its lease ends: nothing of it awaits a feed
+            self.distributed.release(request)
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -142,7 +200,8 @@ class ArabsTodaySpider(scrapy.Spider):
         if page > 1:
             url += "?" + urlencode({self.site.page_param: page})
         return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
-                              cb_kwargs={"section": section, "page": page})
+                              cb_kwargs={"section": section, "page": page},
+                              meta=self.render_plan.listing_meta(section))
 
     def _article_request(self, entry: ListingEntry) -> scrapy.Request | None:
         key = article_key(self.site, entry.url)
@@ -164,8 +223,9 @@ class ArabsTodaySpider(scrapy.Spider):
         return self._request(entry.url, entry, **extra)
 
     def _request(self, url: str, entry: ListingEntry | None, **kwargs: Any) -> scrapy.Request:
+        meta = {**self.render_plan.article_meta(), **kwargs.pop("meta", {})}
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
-                              cb_kwargs={"entry": entry}, **kwargs)
+                              cb_kwargs={"entry": entry}, meta=meta, **kwargs)
 
     def _older_than_since(self, entry: ListingEntry) -> bool:
         parsed = parse_date(entry.stamp or "")

@@ -7,6 +7,7 @@ not start; 3 a crawl whose run report breached a threshold (``NEWSCRAWL_MIN_*``/
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -14,6 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from newscrawl.arguments import ArgumentError, CrawlArguments
+from newscrawl.render import BrowserUnavailable, preflight
 from newscrawl.report import REPORT_FAILED_STAT
 
 THRESHOLD_EXIT_STATUS = 3
@@ -22,9 +24,15 @@ THRESHOLD_EXIT_STATUS = 3
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
-            CrawlArguments.from_kwargs(dict(opts.spargs))
+            arguments = CrawlArguments.from_kwargs(dict(opts.spargs))
         except ArgumentError as exc:
             raise UsageError(str(exc), print_help=False) from None
+        try:
+            preflight(arguments, self.settings)  # the browser, when the crawl renders pages
+        except BrowserUnavailable as exc:
+            print(f"scrapy: error: {exc}", file=sys.stderr)
+            self.exitcode = 1
+            return
         self._crawlers: list[Crawler] = []
         super().run(args, opts)
         if self.exitcode == 0 and any(c.stats.get_value(REPORT_FAILED_STAT) for c in self._crawlers):

@@ -14,7 +14,7 @@ from html import escape
 from itertools import zip_longest
 
 from newscrawl.replica import corpus
-from newscrawl.replica.catalogue import Article, Catalogue, Chrome, Head, Listing, Writer
+from newscrawl.replica.catalogue import Article, Catalogue, Chrome, ExtraEntry, Head, Listing, Writer
 from newscrawl.sites.base import Section
 
 
@@ -475,6 +475,8 @@ def _json_ld(cat: Catalogue, art: Article, base: str) -> dict[str, object]:
         data["image"] = base + art.image_path
     if art.subtitle:
         data["description"] = art.subtitle
+    if art.missing == "dateline":  # a missing_fields page: no author anywhere on it
+        del data["author"]
     return data
 
 
@@ -624,7 +626,8 @@ def amp_page(cat: Catalogue, art: Article, base: str) -> str:
 
 # --- listings, home, errors ---------------------------------------------------------------------------
 def _pagination(cat: Catalogue, listing: Listing) -> str:
-    section, page, pages = listing.section, listing.page, listing.pages
+    """Page links; a pagination trap (past the last page too) always offers the next one."""
+    section, page, pages = listing.section, listing.page, max(listing.pages, listing.page)
     links = []
     if page > 1:
         links.append(
@@ -641,7 +644,7 @@ def _pagination(cat: Catalogue, listing: Listing) -> str:
         else:
             links.append(f'<a class="page" href="{_listing_href(cat, section, number)}">{number}</a>')
         previous = number
-    if page < pages:
+    if page < pages or listing.trap:
         links.append(
             f'<a rel="next" class="next" href="{_listing_href(cat, section, page + 1)}">'
             f"{esc(corpus.NEXT_LABEL)}</a>"
@@ -649,17 +652,43 @@ def _pagination(cat: Catalogue, listing: Listing) -> str:
     return '<div class="pagination">\n' + "\n".join(links) + "\n</div>"
 
 
-def _news_item(base: str, art: Article) -> str:
+def _news_item(base: str, art: Article, stamp: str | None = None) -> str:
+    """A listing entry of an article; ``stamp`` overrides the printed one (a bad_dates fault)."""
     head = art.head
-    url = attr(base + head.path)
+    stamp = stamp or head.listing_stamp
+    entry = ExtraEntry("article", head.path, head.title, art.summary, stamp, head.thumb_path)
+    return _entry_item(base, entry)
+
+
+def _entry_item(base: str, entry: ExtraEntry) -> str:
+    url = attr(base + entry.href)
     return (
         '<div class="news-item">\n'
-        f'<a class="thumb" href="{url}"><img src="{head.thumb_path}" alt="{attr(head.title)}"></a>\n'
-        f'<h3 class="news-title"><a href="{url}">{esc(head.title)}</a></h3>\n'
-        f'<p class="news-summary">{esc(art.summary)}</p>\n'
-        f'<span class="news-date">{esc(head.listing_stamp)}</span>\n'
+        f'<a class="thumb" href="{url}"><img src="{entry.thumb}" alt="{attr(entry.title)}"></a>\n'
+        f'<h3 class="news-title"><a href="{url}">{esc(entry.title)}</a></h3>\n'
+        f'<p class="news-summary">{esc(entry.summary)}</p>\n'
+        f'<span class="news-date">{esc(entry.stamp)}</span>\n'
         "</div>"
     )
+
+
+def _listing_items(base: str, listing: Listing) -> str:
+    """The entries of a listing page, with the extra ones faults put among them and after them."""
+    stamps = listing.stamps or tuple(art.head.listing_stamp for art in listing.entries)
+    inserts = list(listing.inserts)
+    items = []
+    for k, art in enumerate(listing.entries):
+        while inserts and inserts[0][0] <= k:
+            items.append(_entry_item(base, inserts.pop(0)[1]))
+        items.append(_news_item(base, art, stamps[k]))
+    items += [_entry_item(base, entry) for _, entry in inserts]
+    if listing.block:
+        items.append(
+            f'<div class="most-read-inline">\n<h4 class="block-title">{esc(corpus.MOST_READ_LABEL)}</h4>\n'
+            + "\n".join(_entry_item(base, entry) for entry in listing.block)
+            + "\n</div>"
+        )
+    return "\n".join(items)
 
 
 def listing_page(cat: Catalogue, listing: Listing, base: str) -> str:
@@ -667,7 +696,7 @@ def listing_page(cat: Catalogue, listing: Listing, base: str) -> str:
     section = listing.section
     title = section.name if listing.page == 1 else f"{section.name} - صفحة {listing.page}"
     canonical = base + _listing_href(cat, section, listing.page)
-    items = "\n".join(_news_item(base, art) for art in listing.entries)
+    items = _listing_items(base, listing)
     main = (
         '<div class="container">\n'
         + _breadcrumb(cat, section, None)
@@ -681,7 +710,7 @@ def listing_page(cat: Catalogue, listing: Listing, base: str) -> str:
 
 def writer_page(cat: Catalogue, writer: Writer, heads: list[Head], base: str) -> str:
     """A columnist's page: the writer box and the newest columns (no pagination)."""
-    items = "\n".join(_news_item(base, cat.article(h.index)) for h in heads)
+    items = "\n".join(_news_item(base, cat.article(h.index), cat.printed_stamp(h)) for h in heads)
     main = (
         '<div class="container"><div class="row"><div class="col-main">\n'
         f'<div class="writer-box"><img src="/uploads/writers/{writer.id}.jpg" alt="{attr(writer.name)}">\n'

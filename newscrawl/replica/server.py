@@ -4,24 +4,35 @@ The resource never starts or stops a reactor: the CLI runs one, and a spider can
 inside its own (asyncio) reactor. Routing is a list of ``(regex, handler)`` matched against the
 percent-decoded path, so later features (faults, RSS, sitemaps, sister sites) add routes or wrap
 the resource instead of editing a chain of ``if``s.
+
+Faults: handlers describe them on the :class:`Response` (the catalogue decides which); ``render_GET``
+counts attempts per URL identity and injects the transient ones (5xx page, delayed answer, dropped or
+truncated connection), ``_send`` applies the byte-level ones (windows-1256, oversized padding).
+Article pages carry ``ETag``/``Last-Modified`` and answer conditional GETs with 304. Counters are
+served at ``/__replica__/stats.json``; nothing under ``/__replica__/`` is faulted or counted.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import unquote_to_bytes
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import unquote, unquote_to_bytes
 
-from twisted.internet.interfaces import IListeningPort, IPullProducer, IReactorTCP
-from twisted.web.http import HTTPChannel
+from twisted.internet.interfaces import IDelayedCall, IListeningPort, IPullProducer, IReactorTCP, IReactorTime
+from twisted.web.http import RESPONSES, HTTPChannel
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 from zope.interface import implementer
 
-from newscrawl.replica import pages
-from newscrawl.replica.catalogue import Catalogue
+from newscrawl.replica import breakage, pages
+from newscrawl.replica.catalogue import Catalogue, http_date
 from newscrawl.sites.base import Section
 
 HTML = "text/html; charset=utf-8"
@@ -35,17 +46,30 @@ _STATIC = {
     ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
 }
 MANIFEST_CHUNK = 200  # articles per write of the streamed manifest
+_PAGE_FAULTS = ("malformed", "encoding", "missing_fields", "oversized")  # counted when a page is served
 
 
 @dataclass
 class Response:
-    """A complete response; ``stream`` (when set) is written chunk by chunk instead of ``body``."""
+    """A complete response; ``stream`` (when set) is written chunk by chunk instead of ``body``.
+
+    The fault fields are applied when the response is sent (after any wrapper saw the UTF-8 body):
+    ``transient`` is ``(kind, 5xx status)`` for the URL identity ``fault_key``, ``charset`` the
+    windows-1256 declaration variant, ``padding`` the bytes an oversized page adds, ``injected`` the
+    permanent fault kinds the stats count for this response; ``kind`` is the stats' path kind.
+    """
 
     status: int = 200
     content_type: str = HTML
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     stream: Iterator[bytes] | None = None
+    kind: str = "other"
+    fault_key: str | None = None
+    transient: tuple[str, int | None] | None = None
+    charset: str | None = None
+    padding: int = 0
+    injected: tuple[str, ...] = ()
 
 
 Handler = Callable[[Request, "re.Match[str]", str], Response]
@@ -104,14 +128,20 @@ class ReplicaResource(Resource):
 
     isLeaf = True
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, clock: IReactorTime | None = None) -> None:
         super().__init__()
         self.catalogue = catalogue
+        self._clock = clock
+        self.attempts: dict[str, int] = {}  # requests seen per fault identity (transient faults)
+        self.stats = Stats()
         site = catalogue.site
         self.routes: list[tuple[re.Pattern[str], Handler]] = [
             (re.compile(r"^/$"), self.home),
             (re.compile(r"^/robots\.txt$"), self.robots),
             (re.compile(r"^/__replica__/manifest\.json$"), self.manifest),
+            (re.compile(r"^/__replica__/stats\.json$"), self.stats_json),
+            (re.compile(r"^/go/(?P<n>\d{1,12})/?$"), self.go),
+            (re.compile(r"^/loop/(?P<n>\d{1,15})/?$"), self.loop),
             (
                 re.compile("^" + re.escape(site.section_path).replace(r"\{id\}", r"(?P<sid>[^/]+)") + "/?$"),
                 self.listing,
@@ -121,6 +151,9 @@ class ReplicaResource(Resource):
             (site.article_path_re, self.article),
             (re.compile(r"^/(?:assets|uploads)/.+(?P<ext>\.[a-z]+)$"), self.static),
         ]
+        from newscrawl.replica import js_section  # imports this module, hence the late import
+
+        self.routes[:0] = js_section.routes(self)  # sections rendered client-side (Section.render)
 
     # -- plumbing -------------------------------------------------------------------------------------
     def route(self, path: str) -> tuple[Handler, re.Match[str]] | None:
@@ -130,26 +163,109 @@ class ReplicaResource(Resource):
                 return handler, match
         return None
 
+    @property
+    def clock(self) -> IReactorTime:
+        if self._clock is None:
+            from twisted.internet import reactor  # import late: never install one by accident
+
+            self._clock = reactor  # type: ignore[assignment]
+        return self._clock  # type: ignore[return-value]
+
     def render_GET(self, request: Request) -> bytes | int:  # noqa: N802 - Twisted interface
+        """Route, then inject the response's transient fault (if this attempt gets it), then send."""
         base = base_url(request)
-        found = self.route(decoded_path(request))
+        path = decoded_path(request)
+        found = self.route(path)
         response = found[0](request, found[1], base) if found else self.not_found(base)
+        if path.startswith("/__replica__/"):  # the test hooks: never faulted, never counted
+            self._send(request, response)
+            return NOT_DONE_YET
+        key = response.fault_key
+        fault = response.transient if key else None
+        if fault and key:
+            self.attempts[key] = attempt = self.attempts.get(key, 0) + 1
+            if attempt > self.catalogue.fault_attempts:
+                fault = None
+        self.stats.count_faults(response.injected)
+        if fault is None:
+            self._send(request, response, path)
+            return NOT_DONE_YET
+        kind, status = fault
+        self.stats.count_faults((kind,))
+        if kind == "5xx":
+            self._send(request, self.error(status or 500), path, response.kind)
+        elif kind == "timeout":
+            self._later(request, response, path)
+        elif kind == "drop":
+            self.stats.count(response.kind, path, "dropped")
+            request.channel.transport.abortConnection()
+        else:
+            self._send(request, response, path, truncate=True)
+        return NOT_DONE_YET
+
+    def _later(self, request: Request, response: Response, path: str) -> None:
+        """Answer after ``slow_seconds`` without blocking the reactor; forget it if the client left."""
+        delay = self.catalogue.slow_seconds
+        call: IDelayedCall = self.clock.callLater(delay, self._send, request, response, path)
+
+        def gone(_: object) -> None:
+            if call.active():
+                call.cancel()
+                self.stats.count(response.kind, path, "abandoned")
+
+        request.notifyFinish().addErrback(gone)
+
+    def _send(
+        self,
+        request: Request,
+        response: Response,
+        path: str | None = None,
+        kind: str | None = None,
+        truncate: bool = False,
+    ) -> None:
+        """Write ``response`` (re-encoded, padded or cut short as its faults say) and finish it."""
+        if request._disconnected:  # a delayed answer whose client went away
+            return
+        body, content_type = response.body, response.content_type
+        if response.charset and response.status == 200:
+            content_type, body = breakage.legacy_page(body.decode("utf-8"), response.charset)
         request.setResponseCode(response.status)
-        request.setHeader(b"content-type", response.content_type.encode())
+        request.setHeader(b"content-type", content_type.encode())
         request.setHeader(b"server", b"nginx")
         for name, value in response.headers.items():
             request.setHeader(name.encode(), value.encode())
-        if response.stream is None:
-            request.setHeader(b"content-length", str(len(response.body)).encode())
-            return response.body
-        request.registerProducer(_StreamProducer(request, response.stream), False)
-        return NOT_DONE_YET
+        outcome = "truncated" if truncate else str(response.status)
+        if path is not None:
+            self.stats.count(kind or response.kind, path, outcome)
+        if truncate:
+            # the full length declared, half of it sent, then the connection closed
+            request.setHeader(b"content-length", str(len(body)).encode())
+            request.write(body[: len(body) // 2])
+            request.channel.transport.loseConnection()
+            return
+        stream = response.stream
+        if response.padding and response.status == 200:
+            head, tail = breakage.oversized_parts(body, response.padding)
+            request.setHeader(b"content-length", str(len(head) + response.padding + len(tail)).encode())
+            stream = itertools.chain((head,), breakage.padding_chunks(response.padding), (tail,))
+        elif stream is None and response.status not in (204, 304):
+            request.setHeader(b"content-length", str(len(body)).encode())
+        if stream is None:
+            request.write(body)
+            request.finish()
+            return
+        request.registerProducer(_StreamProducer(request, stream), False)
 
     def html(self, text: str, status: int = 200) -> Response:
         return Response(status=status, body=text.encode("utf-8"))
 
     def not_found(self, base: str) -> Response:
         return self.html(pages.not_found_page(self.catalogue, base), status=404)
+
+    def error(self, status: int) -> Response:
+        """The small error page of a ``5xx`` fault."""
+        phrase = RESPONSES.get(status, b"Error").decode()
+        return Response(status=status, body=breakage.error_page(status, phrase).encode())
 
     # -- handlers -------------------------------------------------------------------------------------
     def home(self, request: Request, match: re.Match[str], base: str) -> Response:
@@ -167,11 +283,22 @@ class ReplicaResource(Resource):
         return self._listing(request, sections[0] if sections else None, base)
 
     def _listing(self, request: Request, section: Section | None, base: str) -> Response:
-        page = _page_number(request, self.catalogue.site.page_param)
-        listing = self.catalogue.listing(section, page) if section and page else None
-        if listing is None:
-            return self.not_found(base)
-        return self.html(pages.listing_page(self.catalogue, listing, base))
+        cat = self.catalogue
+        page = _page_number(request, cat.site.page_param)
+        listing = cat.listing(section, page) if section and page else None
+        if listing is None or section is None or page is None:
+            return replace_kind(self.not_found(base), "listing")
+        response = self.html(pages.listing_page(cat, listing, base))
+        response.kind = "listing"
+        if cat.plan:
+            pairs = zip(listing.entries, listing.stamps, strict=True)
+            bad = sum(stamp != art.head.listing_stamp for art, stamp in pairs)
+            trap = ("pagination_trap",) if page > listing.pages else ()
+            response.injected = ("bad_dates",) * bad + trap
+            if set(request.args) <= {cat.site.page_param.encode()}:
+                response.fault_key = cat.listing_key(section, page)
+                response.transient = cat.listing_transient(section, page)
+        return response
 
     def writer(self, request: Request, match: re.Match[str], base: str) -> Response:
         writer = self.catalogue.writer(match["wid"])
@@ -181,17 +308,82 @@ class ReplicaResource(Resource):
         return self.html(pages.writer_page(self.catalogue, writer, heads, base))
 
     def article(self, request: Request, match: re.Match[str], base: str) -> Response:
-        """An article by its ids; the slug may be anything (the canonical link has the right one)."""
-        head = self.catalogue.find(match["section"], match["id"])
+        """An article by its ids; the slug may be anything (the canonical link has the right one).
+
+        Served with ``ETag`` and ``Last-Modified``; ``If-None-Match`` (else ``If-Modified-Since``)
+        that still matches gets ``304``. The canonical URL (no query; a trailing slash or a raw slug
+        is the same URL) carries the article's transient fault; the regular page its page faults.
+        """
+        cat = self.catalogue
+        head = cat.find(match["section"], match["id"])
         if head is None:
-            return self.not_found(base)
-        art = self.catalogue.article(head.index)
+            return replace_kind(self.not_found(base), "article")
+        index = head.index
         amp = match.group(0).startswith("/amp/")
-        return self.html(
-            pages.amp_page(self.catalogue, art, base)
-            if amp
-            else pages.article_page(self.catalogue, art, base)
+        etag = cat.etag(index)
+        if amp:
+            etag = etag[:-1] + '-amp"'
+        modified = cat.last_modified(index)
+        headers = {"etag": etag, "last-modified": http_date(modified), "cache-control": "max-age=0"}
+        info = cat.article_faults(index)
+        canonical = not amp and not request.args and match.group(0).rstrip("/") == unquote(head.path)
+        transient = (info.transient, info.status) if info.transient and canonical else None
+        fault_key = head.path if transient else None
+        injected: list[str] = []
+        if info.aliases and (request.args or not canonical) and not amp:
+            injected.append("duplicate_urls")
+        if _not_modified(request, etag, modified):
+            return Response(
+                status=304, headers=headers, kind="article", fault_key=fault_key, transient=transient,
+                injected=tuple(injected),
+            )  # fmt: skip
+        art = cat.article(index)
+        if amp:
+            text = pages.amp_page(cat, art, base)
+        else:
+            text = pages.article_page(cat, art, base)
+            if info.malformed:
+                text = breakage.malform(text)
+            injected += [k for k in _PAGE_FAULTS if k in info.kinds]
+        return Response(
+            body=text.encode("utf-8"),
+            headers=headers,
+            kind="article",
+            fault_key=fault_key,
+            transient=transient,
+            charset=None if amp else info.encoding,
+            padding=cat.oversized_bytes if info.oversized and not amp else 0,
+            injected=tuple(injected),
         )
+
+    def go(self, request: Request, match: re.Match[str], base: str) -> Response:
+        """A ``redirect_offsite`` link: 302 to another host."""
+        return self._redirect("redirect_offsite", int(match["n"]), base)
+
+    def loop(self, request: Request, match: re.Match[str], base: str) -> Response:
+        """A ``redirect_loop`` link: 302 to the next step of an endless chain."""
+        return self._redirect("redirect_loop", int(match["n"]), base)
+
+    def _redirect(self, kind: str, number: int, base: str) -> Response:
+        target = self.catalogue.redirect(kind, number)
+        if target is None:
+            return self.not_found(base)
+        location = target if "://" in target else base + target
+        body = f'<html><body><a href="{pages.attr(location)}">Moved</a></body></html>'.encode()
+        return Response(status=302, body=body, headers={"location": location}, injected=(kind,))
+
+    def stats_json(self, request: Request, match: re.Match[str], base: str) -> Response:
+        """Counters since start (or the last reset): ``?paths=1`` adds per path, ``?reset=1`` zeroes
+        them after the snapshot, ``?reset=all`` also forgets the transient faults' attempt counts."""
+        args = {k.decode(): v[0].decode("utf-8", "replace") for k, v in request.args.items() if v}
+        detail = args.get("paths") in ("1", "true", "yes")
+        data = self.stats.snapshot(paths=detail)
+        data["attempts"] = dict(self.attempts) if detail else len(self.attempts)
+        if args.get("reset") in ("1", "true", "yes", "all"):
+            self.stats = Stats()
+            if args["reset"] == "all":
+                self.attempts.clear()
+        return Response(content_type=JSON, body=json.dumps(data, ensure_ascii=False, indent=1).encode())
 
     def static(self, request: Request, match: re.Match[str], base: str) -> Response:
         kind = _STATIC.get(match["ext"])
@@ -212,12 +404,7 @@ class ReplicaResource(Resource):
         self, base: str, fields: list[str] | None, start: int, stop: int | None
     ) -> Iterator[bytes]:
         cat = self.catalogue
-        header = {
-            "count": cat.total,
-            "seed": cat.seed,
-            "per_page": cat.per_page,
-            "sections": cat.sections_info(),
-        }
+        header = cat.manifest_header(base)
         yield (json.dumps(header, ensure_ascii=False)[:-1] + ', "articles": [').encode()
         batch: list[str] = []
         first = True
@@ -229,6 +416,55 @@ class ReplicaResource(Resource):
         if batch:
             yield (("" if first else ",") + ",".join(batch)).encode()
         yield b"]}\n"
+
+
+def replace_kind(response: Response, kind: str) -> Response:
+    """``response`` counted under another path kind in the stats."""
+    response.kind = kind
+    return response
+
+
+def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
+    """Whether a conditional GET still holds: ``If-None-Match`` first, else ``If-Modified-Since``."""
+    tags = request.getHeader(b"if-none-match")
+    if tags is not None:
+        wanted = {t.strip().removeprefix("W/") for t in tags.decode("latin-1").split(",")}
+        return "*" in wanted or etag in wanted
+    since = request.getHeader(b"if-modified-since")
+    if since is None:
+        return False
+    try:
+        when = parsedate_to_datetime(since.decode("latin-1"))
+    except (TypeError, ValueError):
+        return False
+    return when.tzinfo is not None and when >= modified
+
+
+class Stats:
+    """Requests served by path kind and outcome (status, ``dropped``, ``truncated``, ``abandoned``),
+    and fault injections by kind."""
+
+    def __init__(self) -> None:
+        self.requests: dict[str, Counter[str]] = {k: Counter() for k in ("article", "listing", "other")}
+        self.faults: Counter[str] = Counter()
+        self.paths: dict[str, Counter[str]] = {}
+
+    def count(self, kind: str, path: str, outcome: str) -> None:
+        self.requests.setdefault(kind, Counter())[outcome] += 1
+        self.paths.setdefault(path, Counter())[outcome] += 1
+
+    def count_faults(self, kinds: tuple[str, ...]) -> None:
+        self.faults.update(kinds)
+
+    def snapshot(self, paths: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "requests": {kind: dict(sorted(c.items())) for kind, c in self.requests.items()},
+            "total": sum(sum(c.values()) for c in self.requests.values()),
+            "faults": dict(sorted(self.faults.items())),
+        }
+        if paths:
+            data["paths"] = {path: dict(c) for path, c in sorted(self.paths.items())}
+        return data
 
 
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -270,4 +506,5 @@ def listen(
         from twisted.internet import reactor as installed  # import late: never install one by accident
 
         reactor = installed  # type: ignore[assignment]
-    return reactor.listenTCP(port, ReplicaSite(ReplicaResource(catalogue)), interface=host)
+    clock: IReactorTime = reactor  # type: ignore[assignment]
+    return reactor.listenTCP(port, ReplicaSite(ReplicaResource(catalogue, clock)), interface=host)

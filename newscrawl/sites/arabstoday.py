@@ -22,6 +22,7 @@ SITE = SiteDefinition(
         Section("sports", "8", "رياضة"),
         Section("culture", "10", "فن وثقافة"),
         Section("tech", "12", "علوم وتكنولوجيا"),
+        Section("varieties", "15", "منوعات", render=True),  # list built by a script: needs a browser
         Section("writers", "w", "مقالات", kind="opinion"),
     ),
     timezone="UTC",

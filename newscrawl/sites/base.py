@@ -19,6 +19,21 @@ class Section:
     id: str
     name: str
     kind: str = "news"  # "news" (dateline under the image) or "opinion" (byline, writers' pages)
+    # True when the listing is built in the browser (JSON + "load more"): only a browser sees its links.
+    render: bool = False
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    """How a listing rendered in the browser is completed: what to click, what to wait for, how often.
+
+    Declared per site so the spider holds no page-specific JavaScript knowledge.
+    """
+
+    load_more: str = "button.load-more"  # clicked until it disappears (the list is exhausted)
+    list_entry: str = "div.news-list div.news-item"  # present once the list has entries
+    max_clicks: int = 50  # bound on clicks per page, so a button that never goes away cannot loop
+    step_timeout_ms: int = 10_000  # wait for each batch of entries after a click
 
 
 @dataclass(frozen=True)
@@ -37,25 +52,28 @@ class Selectors:
     entry_thumbnail: str = "a.thumb img::attr(src)"
     entry_stamp: str = "span.news-date"
     next_page: str = "div.pagination a[rel=next]::attr(href)"
-    # article pages
+    # article pages: the article container, then selectors relative to it (so each one searches
+    # the article, not the whole page); head selectors are searched in <head> first
+    article: str = "article"
     canonical: str = "link[rel=canonical]::attr(href)"
-    title: str = "article h1.article-title"
+    title: str = "h1.article-title"
     title_fallback: str = "meta[property='og:title']::attr(content)"
-    updated: str = "article .last-update"
-    brand: str = "article .site-label"
-    subtitle: str = "article h2.article-subtitle"
-    image: str = "article figure.article-image img::attr(src)"
+    updated: str = ".last-update"
+    brand: str = ".site-label"
+    subtitle: str = "h2.article-subtitle"
+    image_lazy: str = "figure.article-image img::attr(data-src)"  # lazy images: the real URL
+    image: str = "figure.article-image img::attr(src)"
     image_fallback: str = "meta[property='og:image']::attr(content)"
-    image_caption: str = "article figure.article-image figcaption"
-    body_paragraphs: str = "article div.article-body > p"
+    image_caption: str = "figure.article-image figcaption"
+    body_paragraphs: str = "div.article-body > p"
     # the first body paragraph is the dateline (news) or the byline (opinion) when it matches these
     # (it is also recognised by its text pattern when the class is missing)
     dateline_paragraph: str = "p.dateline"
     byline_paragraph: str = "p.byline"
-    writer_name: str = "article .writer-box .writer-name"
+    writer_name: str = ".writer-box .writer-name"
     related_items: str = "section.related-news li"
-    related_title: str = "a"
-    related_link: str = "a::attr(href)"
+    related_title: str = "a"  # the link element; its text is the title
+    related_link_attr: str = "href"
     related_stamp: str = ".news-date"
     json_ld: str = "script[type='application/ld+json']::text"
 
@@ -94,6 +112,7 @@ class SiteDefinition:
     # AMP copies under /amp/. Named groups: ``section`` (section or writer id) and ``id``.
     article_path: str = r"^/(?:amp/)?(?P<section>w-\d+|\d+)/(?P<id>\d+)(?:-[^/]*)?/?$"
     selectors: Selectors = field(default_factory=Selectors)
+    render: RenderConfig = field(default_factory=RenderConfig)  # listings of ``Section.render`` sections
     noise_lines: tuple[str, ...] = CMS_NOISE_LINES
     # Prefixes of noise paragraphs: the comment rules, the copyright line.
     noise_prefixes: tuple[str, ...] = ("شروط النشر:", "جميع الحقوق محفوظة")

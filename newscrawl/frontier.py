@@ -1,0 +1,418 @@
+"""The shared frontier of distributed mode: scrapy-redis's scheduler and duplicate filter, plus leases.
+
+scrapy-redis pops a request from its Redis queue and forgets it: a process killed while the request
+is downloading, being parsed, or sitting in a feed that was never stored loses it for good. Here a
+pop is a *lease* instead, taken in the same Lua script as the pop:
+
+* ``<spider>:processing`` (hash) keeps ``lease id → score|request`` and ``<spider>:leases:<worker>``
+  the ids the worker holds;
+* a lease ends when the request's work is over: its callback's output consumed and every item it
+  produced dropped, or written to a feed *that has been stored* (until then the lease moves to
+  ``<spider>:done:<worker>``); a retry or redirect, pushed back to the queue, ends it in the same
+  MULTI/EXEC as the push;
+* a worker is alive while its key ``newscrawl:worker:<id>`` is (a heartbeat, ``NEWSCRAWL_LEASE_TTL``);
+  every process, on start and whenever it is idle, puts the leases of dead workers back in the queue,
+  and a process that closes puts back the leases it still holds (shutdown, a feed not stored).
+
+So a killed process's in-flight requests are crawled again by the others or by the next start, and
+its unstored articles exported again: the export is at-least-once, and the Redis state's claims
+(:mod:`newscrawl.state_redis`) keep two live processes from exporting the same article.
+
+A process closes once the whole frontier has been idle for ``NEWSCRAWL_IDLE_CLOSE`` seconds: no
+queued request, no seed, no request in flight in another live process (it may still add some), no
+lease of a dead one left to recover.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler
+
+from newscrawl.distributed import LEASE_META, FrontierKeys
+from newscrawl.extract import ListingEntry, article_key
+from newscrawl.state_redis import WORKER_KEY_PREFIX, Worker, connect
+
+logger = logging.getLogger(__name__)
+
+# Pop the best request and lease it to ARGV[1], atomically.
+# KEYS: queue, processing, this worker's leases, lease sequence.
+_POP = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #r == 0 then return false end
+redis.call('ZREM', KEYS[1], r[1])
+local id = ARGV[1] .. '#' .. redis.call('INCR', KEYS[4])
+redis.call('HSET', KEYS[2], id, r[2] .. '|' .. r[1])
+redis.call('SADD', KEYS[3], id)
+return {id, r[1]}
+"""
+
+# Lua: put every lease of worker `w` back in the queue; `lease_prefix`/`done_prefix` + w are its sets.
+_REQUEUE_FN = """
+local function requeue(w, queue, processing, lease_prefix, done_prefix)
+  local n = 0
+  for _, set in ipairs({lease_prefix .. w, done_prefix .. w}) do
+    for _, id in ipairs(redis.call('SMEMBERS', set)) do
+      local v = redis.call('HGET', processing, id)
+      if v then
+        local sep = string.find(v, '|', 1, true)
+        redis.call('ZADD', queue, tonumber(string.sub(v, 1, sep - 1)), string.sub(v, sep + 1))
+        redis.call('HDEL', processing, id)
+        n = n + 1
+      end
+    end
+    redis.call('DEL', set)
+  end
+  return n
+end
+"""
+
+# KEYS: queue, processing, workers registry; ARGV: lease prefix, done prefix, worker key prefix.
+_RECOVER = _REQUEUE_FN + """
+local n = 0
+for _, w in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  if redis.call('EXISTS', ARGV[3] .. w) == 0 then
+    n = n + requeue(w, KEYS[1], KEYS[2], ARGV[1], ARGV[2])
+    redis.call('SREM', KEYS[3], w)
+  end
+end
+return n
+"""
+
+# KEYS: queue, processing, workers registry; ARGV: lease prefix, done prefix, worker id.
+_LEAVE = _REQUEUE_FN + """
+local n = requeue(ARGV[3], KEYS[1], KEYS[2], ARGV[1], ARGV[2])
+redis.call('SREM', KEYS[3], ARGV[3])
+return n
+"""
+
+
+@dataclass
+class _Work:
+    """What is left of one leased request: items in the pipelines, whether its output is consumed."""
+
+    items: int = 0
+    output_done: bool = False
+    slot: int | None = None  # id of the feed slot holding one of its items: the lease waits for it
+
+
+class DistributedCrawl:
+    """This process's part in a distributed crawl: its worker, its leases, seeds and idle closing."""
+
+    def __init__(self, crawler: Crawler, spider: Any, url: str) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.spider = spider
+        self.url = url
+        self.server = connect(url)
+        self.worker = Worker(self.server, settings.getfloat("NEWSCRAWL_LEASE_TTL", 30.0))
+        self.keys = FrontierKeys.from_settings(settings, spider.name)
+        self.idle_close = settings.getfloat("NEWSCRAWL_IDLE_CLOSE", 10.0)
+        self.seed_batch = settings.getint("CONCURRENT_REQUESTS", 16)
+        self._pop = self.server.register_script(_POP)
+        self._recover = self.server.register_script(_RECOVER)
+        self._leave = self.server.register_script(_LEAVE)
+        self._work: dict[str, _Work] = {}
+        self._by_slot: dict[int, set[str]] = {}
+        self._idle_since: float | None = None
+        self._feed_exporter: Any = None
+        self._left = False
+        for handler, signal in ((self._spider_idle, signals.spider_idle),
+                                (self._item_scraped, signals.item_scraped),
+                                (self._item_dropped, signals.item_dropped),
+                                (self._item_dropped, signals.item_error),
+                                (self._feed_slot_closed, signals.feed_slot_closed),
+                                (self._engine_stopped, signals.engine_stopped)):
+            crawler.signals.connect(handler, signal=signal)
+        logger.info("Distributed mode: frontier %s, worker %s", _redacted(url), self.worker.id)
+
+    # -- joining and leaving ------------------------------------------------------------------------
+
+    def join(self) -> None:
+        """Start beating, register, and put back what dead workers held (the scheduler opens)."""
+        self.worker.start()
+        self.server.sadd(self.keys.workers, self.worker.id)
+        recovered = self.recover()
+        if recovered:
+            logger.info("Recovered %d requests leased by processes that died", recovered)
+
+    def recover(self) -> int:
+        """Put the leases of dead workers back in the queue; how many requests went back."""
+        moved = int(self._recover(keys=[self.keys.queue, self.keys.processing, self.keys.workers],
+                                  args=[self.keys.leases(""), self.keys.done(""), WORKER_KEY_PREFIX]))
+        if moved:
+            self.crawler.stats.inc_value("frontier/recovered", moved)
+        return moved
+
+    def leave(self) -> int:
+        """Put back every lease still held, stop beating, unregister; how many requests went back."""
+        if self._left:
+            return 0
+        self._left = True
+        moved = int(self._leave(keys=[self.keys.queue, self.keys.processing, self.keys.workers],
+                                args=[self.keys.leases(""), self.keys.done(""), self.worker.id]))
+        self.worker.stop()
+        if moved:
+            logger.warning("%d leased requests were not finished (or their feed not stored): back in the"
+                           " queue for the other processes or the next run", moved)
+        return moved
+
+    # -- the queue --------------------------------------------------------------------------------
+
+    def pop(self) -> tuple[str, bytes] | None:
+        found = self._pop(keys=[self.keys.queue, self.keys.processing, self.keys.leases(self.worker.id),
+                                self.keys.lease_seq], args=[self.worker.id])
+        if not found:
+            return None
+        lease, data = found
+        lease = lease.decode() if isinstance(lease, bytes) else str(lease)
+        self._work[lease] = _Work()
+        self.crawler.stats.inc_value("frontier/leased")
+        return lease, data
+
+    def push(self, data: bytes, score: float, lease: str | None) -> None:
+        """Queue a request; when it was leased (a retry, a redirect) end that lease in the same MULTI."""
+        if lease is None:
+            self.server.execute_command("ZADD", self.keys.queue, score, data)
+            return
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.execute_command("ZADD", self.keys.queue, score, data)
+            self._end_lease(pipe, lease)
+            pipe.execute()
+        self._work.pop(lease, None)
+
+    def release(self, request: Request) -> None:
+        """The work of a leased request is over (no item of it awaits a feed)."""
+        lease = request.meta.get(LEASE_META)
+        if lease:
+            self._release([lease])
+
+    def _release(self, leases: list[str]) -> None:
+        with self.server.pipeline(transaction=True) as pipe:
+            for lease in leases:
+                self._end_lease(pipe, lease)
+            pipe.execute()
+        for lease in leases:
+            self._work.pop(lease, None)
+        self.crawler.stats.inc_value("frontier/released", len(leases))
+
+    def _end_lease(self, pipe: Any, lease: str) -> None:
+        pipe.hdel(self.keys.processing, lease)
+        pipe.srem(self.keys.leases(self.worker.id), lease)
+        pipe.srem(self.keys.done(self.worker.id), lease)
+
+    # -- when is a lease's work over ----------------------------------------------------------------
+
+    def output_started(self, lease: str) -> _Work:
+        return self._work.setdefault(lease, _Work())
+
+    def output_done(self, lease: str) -> None:
+        work = self._work.get(lease)
+        if work is None:
+            return
+        work.output_done = True
+        self._settle(lease, work)
+
+    def _item_scraped(self, item: Any, response: Response) -> None:
+        lease = _lease_of(response)
+        work = self._work.get(lease) if lease else None
+        if work is None:
+            return
+        work.items -= 1
+        slots = self._slots()
+        if slots and work.slot is None:
+            work.slot = id(slots[0])
+        self._settle(lease, work)  # type: ignore[arg-type]
+
+    def _item_dropped(self, item: Any, response: Response | None = None) -> None:
+        lease = _lease_of(response)
+        work = self._work.get(lease) if lease else None
+        if work is None:
+            return
+        work.items -= 1
+        self._settle(lease, work)  # type: ignore[arg-type]
+
+    def _settle(self, lease: str, work: _Work) -> None:
+        if not work.output_done or work.items > 0:
+            return
+        if work.slot is None:
+            self._release([lease])
+            return
+        # Exported: the lease waits for the feed to be stored, out of the in-flight set.
+        self.server.smove(self.keys.leases(self.worker.id), self.keys.done(self.worker.id), lease)
+        self._by_slot.setdefault(work.slot, set()).add(lease)
+        del self._work[lease]
+
+    def _feed_slot_closed(self, slot: Any) -> None:
+        leases = self._by_slot.pop(id(slot), set())
+        if leases:
+            self._release(sorted(leases))
+
+    def _slots(self) -> list[Any]:
+        if self._feed_exporter is None:
+            from scrapy.extensions.feedexport import FeedExporter
+
+            self._feed_exporter = next((ext for ext in self.crawler.extensions.middlewares
+                                        if isinstance(ext, FeedExporter)), False)
+        return list(getattr(self._feed_exporter, "slots", None) or [])
+
+    # -- seeds and idling ---------------------------------------------------------------------------
+
+    def seed_requests(self, limit: int | None = None) -> list[Request]:
+        """Pop seeds pushed by ``scrapy push-seeds`` (all of them, or ``limit``) as requests."""
+        requests: list[Request] = []
+        while limit is None or len(requests) < limit:
+            batch = self.server.lpop(self.keys.start, self.seed_batch)
+            if not batch:
+                break
+            for data in batch:
+                request = self._seed_request(data)
+                if request is not None:
+                    requests.append(request)
+        if requests:
+            self.crawler.stats.inc_value("frontier/seeds", len(requests))
+        return requests
+
+    def _seed_request(self, data: bytes) -> Request | None:
+        spider = self.spider
+        try:
+            seed = json.loads(data)
+            url = seed["url"]
+        except (ValueError, KeyError, TypeError):
+            logger.warning("Not a seed (expected JSON with a url): %r", data[:200])
+            return None
+        if seed.get("kind") == "article" or (seed.get("kind") is None and article_key(spider.site, url)):
+            entry = ListingEntry(url=url, section=seed.get("section") or "", title=None, summary=None,
+                                 thumbnail=None, stamp=None)
+            return spider._article_request(entry)
+        try:
+            section = spider.site.section(seed["section"])
+        except KeyError:
+            logger.warning("Seed of an unknown section: %r", data[:200])
+            return None
+        request = spider._listing_request(section, page=int(seed.get("page", 1)))
+        return request if request.url == url else request.replace(url=url)
+
+    def _spider_idle(self) -> None:
+        """Take new seeds, recover dead workers' leases; close once the whole frontier is idle."""
+        moved = self.recover()
+        seeds = self.seed_requests(self.seed_batch)
+        for request in seeds:
+            self.crawler.engine.crawl(request)
+        if moved or seeds or self._frontier_busy():
+            self._idle_since = None
+            raise DontCloseSpider
+        if self.idle_close <= 0:
+            raise DontCloseSpider  # a standing worker: waits for seeds for ever
+        now = time.monotonic()
+        if self._idle_since is None:
+            self._idle_since = now
+        if now - self._idle_since < self.idle_close:
+            raise DontCloseSpider
+        logger.info("The frontier has been idle for %.0f s: closing", now - self._idle_since)
+
+    def _frontier_busy(self) -> bool:
+        if self.server.zcard(self.keys.queue) or self.server.llen(self.keys.start):
+            return True
+        for raw in self.server.smembers(self.keys.workers):
+            other = raw.decode()
+            if other != self.worker.id and self.server.scard(self.keys.leases(other)):
+                return True  # requests in flight elsewhere: they may add more (or die and come back)
+        return False
+
+    def _engine_stopped(self) -> None:
+        self.leave()
+
+
+class LeasedPriorityQueue(PriorityQueue):
+    """scrapy-redis's priority queue whose pop is a lease (see the module docstring)."""
+
+    def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
+        super().__init__(server, spider, key, serializer)
+        self.crawl: DistributedCrawl = spider.distributed
+
+    def push(self, request: Request) -> None:
+        lease = request.meta.pop(LEASE_META, None)
+        self.crawl.push(self._encode_request(request), -request.priority, lease)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        found = self.crawl.pop()
+        if found is None:
+            return None
+        lease, data = found
+        request = self._decode_request(data)
+        request.meta[LEASE_META] = lease
+        return request
+
+
+class LeasedScheduler(Scheduler):
+    """scrapy-redis's scheduler: joins the frontier on open, ends the lease of a filtered request."""
+
+    def open(self, spider: Any) -> None:
+        super().open(spider)
+        spider.distributed.join()
+
+    def enqueue_request(self, request: Request) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            self.spider.distributed.release(request)  # e.g. a redirect to a page already crawled
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Request | None:
+        request = self.queue.pop()
+        if request is not None and self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+
+class LeaseMiddleware:
+    """Spider middleware: count the items a leased response produced, and see its output end."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LeaseMiddleware:
+        return cls(crawler)
+
+    async def process_spider_output(self, response: Response, result: Any) -> Any:
+        crawl: DistributedCrawl | None = getattr(self.crawler.spider, "distributed", None)
+        lease = _lease_of(response)
+        if crawl is None or lease is None:
+            async for element in result:
+                yield element
+            return
+        work = crawl.output_started(lease)
+        try:
+            async for element in result:
+                if not isinstance(element, Request):
+                    work.items += 1
+                yield element
+        finally:
+            crawl.output_done(lease)
+
+
+def _lease_of(response: Any) -> str | None:
+    request = getattr(response, "request", None)
+    return request.meta.get(LEASE_META) if request is not None else None
+
+
+def _redacted(url: str) -> str:
+    """``url`` without its password, for the log."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.rpartition('@')[2]}"

@@ -1,0 +1,90 @@
+"""Seeds of a distributed crawl: what ``scrapy push-seeds`` puts in Redis, and the frontier's status.
+
+A seed is one JSON object on scrapy-redis's start key (a list, ``<spider>:start_urls``):
+``{"url": …, "section": "syria", "page": 1}`` for a section listing, ``{"url": …, "section": …,
+"kind": "article"}`` for one article. The crawl processes pop them (``DistributedCrawl.seed_requests``)
+and turn them into the spider's own requests, so a seed needs no pickled callback.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import redis
+
+from newscrawl.arguments import CrawlArguments
+from newscrawl.distributed import FrontierKeys
+from newscrawl.extract import article_key
+from newscrawl.sites import get_site
+from newscrawl.state_redis import WORKER_KEY_PREFIX
+
+
+def listing_seeds(args: CrawlArguments) -> list[dict[str, Any]]:
+    """The first listing page of every section the arguments select."""
+    site = get_site(args.site)
+    keys = args.sections or tuple(s.key for s in site.sections)
+    base = args.base_url or site.base_url
+    return [{"url": base + site.listing_path(site.section(key)), "section": key, "page": 1} for key in keys]
+
+
+def article_seed(args: CrawlArguments, url: str) -> dict[str, Any]:
+    """One article URL as a seed; its section is found from the URL where a section's id matches."""
+    site = get_site(args.site)
+    key = article_key(site, url)
+    if key is None:
+        raise ValueError(f"{url!r} is not an article URL of site {site.key!r}")
+    section = next((s.key for s in site.sections if s.id == key[0]), "writers" if key[0].isdigit() else "")
+    return {"url": url, "section": section, "kind": "article"}
+
+
+def workers(server: redis.Redis, keys: FrontierKeys) -> dict[str, bool]:
+    """Registered crawl processes → alive (their heartbeat key exists)."""
+    found = {}
+    for raw in sorted(server.smembers(keys.workers)):
+        worker = raw.decode()
+        found[worker] = bool(server.exists(WORKER_KEY_PREFIX + worker))
+    return found
+
+
+def reset_frontier(server: redis.Redis, keys: FrontierKeys, force: bool = False) -> None:
+    """Start a new run: empty the queue, the duplicate filter and the seeds; forget dead processes.
+
+    The incremental state stays (it is what makes the next run incremental). Refused while a crawl
+    process is alive, unless ``force``: it would lose the requests it is about to queue.
+    """
+    alive = [w for w, up in workers(server, keys).items() if up]
+    if alive and not force:
+        raise RuntimeError(f"{len(alive)} crawl process(es) still running ({', '.join(alive)}): wait for"
+                           f" them, add seeds to their run with --keep, or reset anyway with --force")
+    with server.pipeline(transaction=True) as pipe:
+        pipe.delete(keys.queue, keys.dupefilter, keys.start)
+        for worker, up in workers(server, keys).items():
+            if up:
+                continue
+            for set_key in (keys.leases(worker), keys.done(worker)):
+                ids = list(server.smembers(set_key))
+                if ids:
+                    pipe.hdel(keys.processing, *ids)
+                pipe.delete(set_key)
+            pipe.srem(keys.workers, worker)
+        pipe.execute()
+
+
+def push(server: redis.Redis, keys: FrontierKeys, seeds: list[dict[str, Any]]) -> int:
+    if seeds:
+        server.rpush(keys.start, *(json.dumps(seed, ensure_ascii=False) for seed in seeds))
+    return len(seeds)
+
+
+def status(server: redis.Redis, keys: FrontierKeys) -> dict[str, Any]:
+    """Sizes of the frontier and of the state, and the processes: what ``push-seeds --status`` prints."""
+    return {
+        "seeds": server.llen(keys.start),
+        "queued": server.zcard(keys.queue),
+        "leased": server.hlen(keys.processing),
+        "seen": server.scard(keys.dupefilter),
+        "exported_articles": server.hlen("newscrawl:state:articles"),
+        "failures": server.hlen("newscrawl:state:failures"),
+        "workers": workers(server, keys),
+    }
