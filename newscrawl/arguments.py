@@ -66,6 +66,7 @@ class CrawlArguments:
     limit: int | None = None
     replica_articles: int = 300
     replica_seed: int = 1
+    replica_faults: str | None = None  # fault spec of the embedded replica, e.g. "5xx=0.1,drop=0.05"
     state: str | None = None
     full: bool = False
 
@@ -90,6 +91,7 @@ class CrawlArguments:
             limit=_positive_int("limit", raw.get("limit")),
             replica_articles=_positive_int("replica_articles", raw.get("replica_articles")) or 300,
             replica_seed=int(raw.get("replica_seed", 1)),
+            replica_faults=str(raw["replica_faults"]) if raw.get("replica_faults") else None,
             state=str(raw["state"]) if raw.get("state") else None,
             full=_flag("full", raw.get("full", False)),
         )

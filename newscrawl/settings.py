@@ -39,6 +39,12 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.render.RenderStats": 950,  # render/browser_requests and …/plain_requests, after the cache
 }
 
+# No URL duplicate filter on one machine: the spider dedupes articles by identity (section and
+# article ids, whatever the URL variant) and ends paginations itself, while Scrapy's filter, persisted
+# in JOBDIR, would drop for good the requests that were in flight when a crawl was killed.
+# Distributed mode replaces it with scrapy-redis's shared filter.
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+
 # --- items and pipelines -------------------------------------------------------------------------
 ITEM_PIPELINES = {
     "pipelines.text.TextCleaningPipeline": 100,
@@ -83,6 +89,15 @@ PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_MAX_CONTEXTS = 1  # one context: the pages share nothing that needs isolating
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4  # pages rendered at once
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms, as DOWNLOAD_TIMEOUT
+
+# --- distributed mode (newscrawl/distributed.py; README "Scaling out") ----------------------------
+# Off unless REDIS_URL (scrapy-redis's setting) or NEWSCRAWL_FRONTIER is a redis:// URL: then the
+# frontier (scrapy-redis's scheduler and duplicate filter) and the incremental state live in Redis,
+# shared by every crawl process; seeds are pushed with `scrapy push-seeds`.
+NEWSCRAWL_FRONTIER = ""
+NEWSCRAWL_LEASE_TTL = 30  # s without a heartbeat before a process counts as dead (its work requeued)
+NEWSCRAWL_IDLE_CLOSE = 10  # s the whole frontier must stay idle before a process closes; 0: never
+NEWSCRAWL_FRONTIER_POLL = 0.5  # s between looks at the shared queue while this process has no work
 
 # --- engine --------------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

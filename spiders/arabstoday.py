@@ -53,8 +53,9 @@ class ArabsTodaySpider(scrapy.Spider):
     * ``max_pages`` (int ≥ 1, default unlimited): listing pages followed per section.
     * ``since`` (ISO date, default none): stop paginating a section at entries published before it.
     * ``limit`` (int ≥ 1, default unlimited): request at most this many articles.
-    * ``replica_articles`` (int, default 300) and ``replica_seed`` (int, default 1): size and
-      content seed of the embedded replica (``source=replica`` only).
+    * ``replica_articles`` (int, default 300), ``replica_seed`` (int, default 1) and
+      ``replica_faults`` (fault spec such as ``5xx=0.1,timeout=0.05`` or ``all``, default none): size,
+      content seed and injected faults of the embedded replica (``source=replica`` only).
     * ``state`` (path, default the ``NEWSCRAWL_STATE`` setting, none): SQLite file of the incremental
       state; only new or changed articles are exported, failures of the last run are retried first.
     * ``full`` (bool, default 0): ignore the stored state (everything is exported, state refreshed).
@@ -128,6 +129,9 @@ class ArabsTodaySpider(scrapy.Spider):
             for failure in self.incremental.store.failures():
                 entry = ListingEntry(**failure.meta["entry"]) if "entry" in failure.meta else None
                 self.crawler.stats.inc_value("incremental/retried_failures")
+                key = article_key(self.site, failure.url)
+                if key is not None:  # the listings will not request it a second time
+                    self._requested_ids.add(key)
                 yield self._request(failure.url, entry, priority=10)
         if self.distributed:  # seeds come from Redis (scrapy push-seeds), shared by every process
             for request in self.distributed.seed_requests():
@@ -234,7 +238,8 @@ class ArabsTodaySpider(scrapy.Spider):
     def _start_replica(self) -> str:
         from newscrawl.replica import Catalogue, listen
 
-        catalogue = Catalogue(articles=self.args.replica_articles, seed=self.args.replica_seed)
+        catalogue = Catalogue(articles=self.args.replica_articles, seed=self.args.replica_seed,
+                              faults=self.args.replica_faults)
         self._replica_port = listen(catalogue, port=0, host="127.0.0.1")
         url = f"http://127.0.0.1:{self._replica_port.getHost().port}"
         self.logger.info("Embedded replica serving %s (%d articles, seed %d)", url,

@@ -25,6 +25,7 @@ class RunningReplica:
     url: str
     process: subprocess.Popen[str]
     _manifest: dict[str, Any] | None = field(default=None, repr=False)
+    served: dict[str, Any] = field(default_factory=dict)  # its stats, kept by tests before stopping it
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -93,3 +94,33 @@ def crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
     def _crawl(*args: str, **kwargs: Any) -> CrawlResult:
         return run_crawl(tmp_path, *args, **kwargs)
     return _crawl
+
+
+def static_sections() -> tuple[str, str]:
+    """``-a sections=…`` of every section that needs no browser (the browser tests cover the rest)."""
+    from newscrawl.sites import get_site
+
+    keys = [s.key for s in get_site("arabstoday").sections if not s.render]
+    return ("-a", "sections=" + ",".join(keys))
+
+
+def replica_stats(replica: RunningReplica, reset: bool = False) -> dict[str, Any]:
+    """What the replica served since the last reset (requests by kind and status, faults)."""
+    query = "?reset=1" if reset else ""
+    with urllib.request.urlopen(f"{replica.url}/__replica__/stats.json{query}", timeout=30) as resp:
+        return json.load(resp)
+
+
+def manifest_of(replica: RunningReplica, exported_only: bool = True) -> list[dict[str, Any]]:
+    """The manifest's articles of the static sections (and only those a crawler can export)."""
+    from newscrawl.sites import get_site
+
+    static = {s.key for s in get_site("arabstoday").sections if not s.render}
+    return [a for a in replica.articles
+            if a["section"] in static and (a.get("expect_export", True) or not exported_only)]
+
+
+#: Settings that make fault tests fast: short timeouts (the replica's slow answers take 3 s), short
+#: backoff between retries.
+FAST_FAULTS = ("-s", "DOWNLOAD_TIMEOUT=1", "-s", "NEWSCRAWL_RETRY_BACKOFF_BASE=0.05",
+               "-s", "DOWNLOAD_MAXSIZE=4000000")

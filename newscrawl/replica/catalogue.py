@@ -1280,7 +1280,8 @@ class Catalogue:
             "published_at": lambda: None if unreadable else head.published.isoformat(),
             "true_published_at": lambda: head.published.isoformat(),
             "updated_raw": lambda: head.updated_raw,
-            "updated_at": lambda: head.updated.isoformat() if head.updated else None,
+            # a time-only update stamp needs the publication date: unknown when that stamp is unreadable
+            "updated_at": lambda: head.updated.isoformat() if head.updated and not unreadable else None,
             "amp_url": lambda: base_url + head.amp_path,
             "revision": lambda: self.revision(index),
             "etag": lambda: self.etag(index),
