@@ -29,3 +29,49 @@ def test_thresholds():
     breaches = threshold_breaches(_report(title=8, failures=3), 20, coverage, 2)
     assert len(breaches) == 3
     assert any("title" in b and "80.00%" in b for b in breaches)
+
+
+# --- through the real engine ---------------------------------------------------------------------
+
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+from scrapy.exceptions import DropItem  # noqa: E402
+from scrapy.utils.test import get_crawler  # noqa: E402
+
+from pipelines.validate import ValidationPipeline  # noqa: E402
+from tests.conftest import run_crawl, static_sections  # noqa: E402
+
+
+def test_report_beside_the_feed_and_exit_status_3_on_a_breach(tmp_path, replica):
+    ok = run_crawl(tmp_path / "ok", "-a", f"base_url={replica.url}", *static_sections(),
+                   "-a", "max_pages=1", "-s", "NEWSCRAWL_MIN_ITEMS=10")
+    assert ok.returncode == 0, ok.log[-2000:]
+    report = json.loads((tmp_path / "ok" / "items.report.json").read_text(encoding="utf-8"))
+    assert report["articles"]["exported"] == len(ok.items()) > 10
+    assert sum(report["articles"]["by_section"].values()) == len(ok.items())
+    assert report["coverage"]["title"] == 1.0 and report["thresholds"]["passed"] is True
+    assert "Run report:" in ok.log
+
+    breach = run_crawl(tmp_path / "breach", "-a", f"base_url={replica.url}", *static_sections(),
+                       "-a", "max_pages=1", "-s", "NEWSCRAWL_MIN_ITEMS=100000",
+                       "-s", 'NEWSCRAWL_MIN_COVERAGE={"subtitle": 1.0}')
+    assert breach.returncode == 3
+    report = json.loads((tmp_path / "breach" / "items.report.json").read_text(encoding="utf-8"))
+    assert report["thresholds"]["passed"] is False
+    assert len(report["thresholds"]["breaches"]) == 2
+    assert "Threshold breached: exported" in breach.log
+
+
+def test_validation_drops_with_a_counted_reason():
+    crawler = get_crawler(settings_dict={})
+    pipeline = ValidationPipeline.from_crawler(crawler)
+    crawler.stats.open_spider()
+    with pytest.raises(DropItem, match="missing_body"):
+        pipeline.process_item({"url": "http://x/1", "title": "t", "body": None})
+    kept = pipeline.process_item({"url": "http://x/2", "title": "t", "body": "b"})
+    assert kept["url"] == "http://x/2"
+    pipeline.close_spider()
+    stats = crawler.stats.get_stats()
+    assert stats["validation/dropped/missing_body"] == 1
+    assert stats["validation/missing/subtitle"] == 1 and stats["validation/passed"] == 1
