@@ -1,0 +1,25 @@
+"""The benchmark entry point runs and prints sane figures (never a speed threshold)."""
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_quick_benchmarks_print_sane_figures(tmp_path):
+    out = tmp_path / "figures.json"
+    proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--json", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    for needle in ("ratio", "pages/s", "ms/page", "strings/s", "peak RSS", "ceiling", "python -m"):
+        assert needle in proc.stdout
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    dates, parse, crawl = figures["dates"], figures["parse"], figures["crawl"]
+    assert dates["ours_accuracy"] == 1.0 and dates["ours_strings_per_s"] > 0
+    assert parse["exported"] == parse["pages"] > 0 and parse["ratio"] > 1  # ours parses, then more
+    for name in ("baseline", "arabstoday"):
+        run = crawl[name]
+        assert run["exported"] == crawl["articles"]  # both crawls found every article
+        assert run["pages_per_s"] > 0 and 20 < run["peak_rss_mb"] < 2000 and run["cpu_s_per_article"] > 0
+    assert crawl["replica_ceiling_pages_per_s"] > 0 and crawl["ratio_pages_per_s"] > 0
