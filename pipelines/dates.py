@@ -70,7 +70,10 @@ class ArabicDatePipeline:
         if not raw:
             return None
         result = parse_date(raw, default_tz=tz)
-        for code in result.issues:
+        codes = list(result.issues)
+        if result.value is None and "unparsed" not in codes:
+            codes.insert(0, "unparsed")  # every unreadable stamp counts under dates/unparsed too
+        for code in codes:
             self._issue(issues, field, raw, code, url)
         return result
 

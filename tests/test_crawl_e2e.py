@@ -69,6 +69,9 @@ def test_fields_equal_the_manifest(by_url, replica):
             "body": "\n\n".join(article["body"]),
             "published_raw": article["listing_stamp"],
             "updated_raw": article["updated_raw"],
+            "published_at": article["published_at"],
+            "updated_at": article["updated_at"],
+            "date_issues": None,
             "site": "arabstoday",
             "language": "ar",
         }
@@ -76,6 +79,16 @@ def test_fields_equal_the_manifest(by_url, replica):
             if item.get(name) != value:
                 mismatches.append((article["url"], name, item.get(name), value))
     assert mismatches == []
+
+
+def test_every_article_has_its_utc_dates(items):
+    """published_at for every article, updated_at for every page with an update stamp."""
+    assert all(item["published_at"] and item["published_at"].endswith("+00:00") for item in items)
+    stamped = [item for item in items if item["updated_raw"]]
+    assert stamped and all(item["updated_at"] >= item["published_at"] for item in stamped)
+    assert all(item["updated_at"] is None for item in items if not item["updated_raw"])
+    related = [r for item in items for r in item["related"] or [] if r["stamp"]]
+    assert related and all(r["published_at"] for r in related)
 
 
 def _seed_lines() -> list[str]:
