@@ -73,7 +73,7 @@ def _crawl_figures(run: Any, pages: int, articles: int, exported: int) -> dict[s
     }
 
 
-def run(articles: int = 5000, seed: int = 1, quiet: bool = False) -> dict[str, Any]:
+def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 2) -> dict[str, Any]:
     replica = start_replica(articles, seed)
     try:
         manifest = replica.manifest("url,section")
@@ -84,19 +84,27 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False) -> dict[str, A
         urls = [a["url"] for a in manifest["articles"] if a["section"] in keys]
         pages = len(urls) + sum(s["pages"] for s in sections) + 1  # + robots.txt
         ceiling = replica_ceiling(replica, urls[: min(len(urls), 3000)])
+        commands = {
+            "baseline": ["scrapy", "runspider", "bench/baseline_spider.py",
+                         "-a", "sections=" + ",".join(s["path"] for s in sections)],
+            "arabstoday": ["scrapy", "crawl", "arabstoday",
+                           "-a", "sections=" + ",".join(s["key"] for s in sections)],
+        }
+        best: dict[str, Any] = {}
+        exported: dict[str, int] = {}
         with tempfile.TemporaryDirectory() as tmp:
-            base = measure([sys.executable, "-m", "scrapy", "runspider", "bench/baseline_spider.py",
-                            "-a", f"base_url={replica.url}",
-                            "-a", "sections=" + ",".join(s["path"] for s in sections),
-                            "-O", f"{tmp}/baseline.jsonl", *CRAWL_SETTINGS])
-            ours = measure([sys.executable, "-m", "scrapy", "crawl", "arabstoday",
-                            "-a", f"base_url={replica.url}", "-O", f"{tmp}/articles.jsonl",
-                            "-a", "sections=" + ",".join(s["key"] for s in sections), *CRAWL_SETTINGS])
-            for name, result in (("baseline", base), ("arabstoday", ours)):
-                if result.returncode != 0:
-                    raise RuntimeError(f"{name} crawl failed:\n{result.output[-3000:]}")
-            base_n = sum(1 for _ in open(f"{tmp}/baseline.jsonl", encoding="utf-8"))
-            ours_n = sum(1 for _ in open(f"{tmp}/articles.jsonl", encoding="utf-8"))
+            for _ in range(repeat):  # interleaved, best of each: the machine is shared and noisy
+                for name, cmd in commands.items():
+                    feed = f"{tmp}/{name}.jsonl"
+                    result = measure([sys.executable, "-m", *cmd, "-a", f"base_url={replica.url}",
+                                      "-O", feed, *CRAWL_SETTINGS])
+                    if result.returncode != 0:
+                        raise RuntimeError(f"{name} crawl failed:\n{result.output[-3000:]}")
+                    exported[name] = sum(1 for _ in open(feed, encoding="utf-8"))
+                    if name not in best or result.wall < best[name].wall:
+                        best[name] = result
+        base, ours = best["baseline"], best["arabstoday"]
+        base_n, ours_n = exported["baseline"], exported["arabstoday"]
     finally:
         replica.stop()
     figures = {
@@ -108,8 +116,12 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False) -> dict[str, A
         "baseline": _crawl_figures(base, pages, len(urls), base_n),
         "arabstoday": _crawl_figures(ours, pages, len(urls), ours_n),
     }
+    figures["repeat"] = repeat
     figures["ratio_pages_per_s"] = round(figures["arabstoday"]["pages_per_s"]
                                          / figures["baseline"]["pages_per_s"], 3)
+    # CPU per article page is less sensitive to other load on the machine than wall time
+    figures["ratio_cpu_per_article"] = round(figures["baseline"]["cpu_s_per_article"]
+                                             / figures["arabstoday"]["cpu_s_per_article"], 3)
     if not quiet:
         print_figures(figures)
     return figures
@@ -126,16 +138,19 @@ def print_figures(f: dict[str, Any]) -> None:
         c = f[name]
         print(f"{name:<12}{c['seconds']:>9}{c['pages_per_s']:>10}{c['articles_per_s']:>12}"
               f"{c['cpu_s_per_article']:>15}{c['peak_rss_mb']:>13}{c['exported']:>10}")
-    print(f"ratio arabstoday/baseline pages/s: {f['ratio_pages_per_s']} (goal ≥ 0.8)")
+    print(f"ratio arabstoday/baseline pages/s: {f['ratio_pages_per_s']} (goal ≥ 0.8; best of"
+          f" {f['repeat']} interleaved runs each)")
+    print(f"ratio baseline/arabstoday CPU seconds per article page: {f['ratio_cpu_per_article']}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=2, help="interleaved runs of each crawl; best kept")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args(argv)
-    figures = run(args.articles, args.seed)
+    figures = run(args.articles, args.seed, repeat=args.repeat)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     return 0

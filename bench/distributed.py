@@ -1,0 +1,215 @@
+"""Distributed benchmark: pages/s of 1, 2 and 4 crawl processes sharing one Redis, in one run.
+
+    python -m bench.distributed [--articles 4000] [--polite-articles 1500] [--processes 1,2,4]
+
+Starts the replica and a redis-server (both separate processes on loopback, their CPU not counted),
+then crawls the whole replica (the sections that need no browser) once with the single-process,
+non-Redis crawl and once per process count in distributed mode (`scrapy push-seeds`, then N
+`scrapy crawl -s REDIS_URL=…` started together). Prints pages/s, CPU seconds per page and peak RSS
+per process, and checks that every run exported every article exactly once.
+
+Two scenarios: "full speed" (no delay: every process as fast as the CPU lets it) and "polite"
+(`DOWNLOAD_DELAY`=--polite-delay, one request at a time per process, as a crawl of a slow or
+rate-limited site is bound by waiting, not by CPU); `--polite-articles 0` skips the second.
+
+Wall time includes the end of a distributed run, where every process waits for the whole frontier to
+stay idle for NEWSCRAWL_IDLE_CLOSE (set to 1 s here) before it closes; "busy" subtracts that wait.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, command_line, machine, start_replica  # noqa: E402
+
+IDLE_CLOSE = 1.0
+CRAWL_SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=1",
+                  "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=0"]
+DISTRIBUTED_SETTINGS = ["-s", f"NEWSCRAWL_IDLE_CLOSE={IDLE_CLOSE}", "-s", "NEWSCRAWL_LEASE_TTL=10"]
+
+
+@dataclass
+class Run:
+    processes: int
+    wall: float
+    cpu: float  # CPU seconds of the crawl processes, summed
+    max_rss_mb: float  # the largest of them
+    responses: int
+    exported: int
+    duplicates: int
+    missing: int
+    shares: list[int]
+
+
+def start_redis(directory: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import socket
+
+    server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(server).exists():
+        raise SystemExit("redis-server is not installed (scripts/install-system-packages.sh)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+                             "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(200):
+        try:
+            redis.Redis.from_url(url).ping()
+            return proc, url
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("redis-server did not start")
+
+
+def crawl(n: int, base_url: str, sections: str, tmp: Path, redis_url: str | None,
+          expected: set[str], settings: tuple[str, ...] = ()) -> Run:
+    """``n`` crawl processes started together (distributed when ``redis_url``), until all exit."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+        seeded = subprocess.run([sys.executable, "-m", "scrapy", "push-seeds", "-s", f"REDIS_URL={redis_url}",
+                                 "-a", f"base_url={base_url}", "-a", f"sections={sections}"],
+                                cwd=ROOT, env=env, capture_output=True, text=True)
+        if seeded.returncode != 0:
+            raise RuntimeError(f"push-seeds failed:\n{seeded.stdout}{seeded.stderr[-3000:]}")
+    name = f"{len(list(tmp.glob('*.log')))}-n{n}-{'redis' if redis_url else 'plain'}"
+    feeds = [tmp / f"{name}-{i}.jsonl" for i in range(n)]
+    extra = ["-s", f"REDIS_URL={redis_url}", *DISTRIBUTED_SETTINGS] if redis_url else []
+    started = time.perf_counter()
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "arabstoday", "-a", f"base_url={base_url}",
+           "-a", f"sections={sections}", *CRAWL_SETTINGS, *settings, *extra]
+    procs = [subprocess.Popen([*cmd, "-O", str(feed)], cwd=ROOT, env=env, stderr=subprocess.STDOUT,
+                              stdout=feed.with_suffix(".log").open("wb"))
+             for feed in feeds]
+    cpu = rss = 0.0
+    for proc in procs:
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        cpu += usage.ru_utime + usage.ru_stime
+        rss = max(rss, usage.ru_maxrss / 1024)
+    wall = time.perf_counter() - started
+    responses, urls, shares = 0, Counter[str](), []
+    for proc, feed in zip(procs, feeds, strict=True):
+        log = feed.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+        if proc.returncode != 0:
+            raise RuntimeError(f"crawl process exited {proc.returncode}:\n{log[-3000:]}")
+        found = re.search(r"'downloader/response_count': (\d+)", log)
+        responses += int(found.group(1)) if found else 0
+        mine = [json.loads(line)["url"] for line in feed.read_text(encoding="utf-8").splitlines() if line]
+        shares.append(len(mine))
+        urls.update(mine)
+    return Run(n, wall, cpu, rss, responses, sum(urls.values()), sum(c - 1 for c in urls.values() if c > 1),
+               len(expected - set(urls)), shares)
+
+
+def scenario(name: str, articles: int, seed: int, counts: tuple[int, ...],
+             settings: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One replica; the single non-Redis crawl, then each process count on one Redis."""
+    from newscrawl.sites import get_site
+
+    keys = [s.key for s in get_site("arabstoday").sections if not s.render]
+    replica = start_replica(articles, seed)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        redis_proc, redis_url = start_redis(tmp)
+        try:
+            manifest = replica.manifest("url,section")
+            expected = {a["url"] for a in manifest["articles"] if a["section"] in keys}
+            pages = len(expected) + sum(s["pages"] for s in manifest["sections"] if s["key"] in keys)
+            plain = crawl(1, replica.url, ",".join(keys), tmp, None, expected, settings)
+            runs = [crawl(n, replica.url, ",".join(keys), tmp, redis_url, expected, settings)
+                    for n in counts]
+        finally:
+            redis_proc.kill()
+            redis_proc.wait()
+            replica.stop()
+    rows = [_figures("single, no Redis", plain, pages, 0.0)]
+    rows += [_figures(f"{r.processes} x Redis", r, pages, IDLE_CLOSE) for r in runs]
+    for row in rows:
+        row["speedup"] = round(row["pages_per_s"] / rows[0]["pages_per_s"], 2)
+    return {"scenario": name, "settings": " ".join(settings), "articles": len(expected), "pages": pages,
+            "runs": rows}
+
+
+def run(articles: int = 4000, seed: int = 1, counts: tuple[int, ...] = (1, 2, 4),
+        polite_articles: int = 1500, polite_delay: float = 0.02, quiet: bool = False) -> dict[str, Any]:
+    scenarios = [scenario("full speed", articles, seed, counts)]
+    if polite_articles:
+        polite = ("-s", f"DOWNLOAD_DELAY={polite_delay}", "-s", "RANDOMIZE_DOWNLOAD_DELAY=0",
+                  "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+        scenarios.append(scenario("polite", polite_articles, seed, counts, polite))
+    figures = {"command": command_line(), "machine": machine(), "idle_close_s": IDLE_CLOSE,
+               "scenarios": scenarios}
+    if not quiet:
+        print_figures(figures)
+    return figures
+
+
+def _figures(name: str, r: Run, pages: int, idle: float) -> dict[str, Any]:
+    busy = max(r.wall - idle, 0.001)
+    return {
+        "crawl": name, "processes": r.processes, "seconds": round(r.wall, 2),
+        "pages_per_s": round(pages / r.wall, 1), "busy_pages_per_s": round(pages / busy, 1),
+        "cpu_s_per_page": round(r.cpu / pages, 5), "peak_rss_mb": round(r.max_rss_mb, 1),
+        "responses": r.responses, "exported": r.exported, "duplicates": r.duplicates,
+        "missing": r.missing, "shares": r.shares,
+    }
+
+
+def print_figures(f: dict[str, Any]) -> None:
+    print(f"$ {f['command']}")
+    print(f"machine: {f['machine']}; distributed processes wait {f['idle_close_s']} s of idle frontier"
+          f" before closing (in 'seconds', not in 'busy p/s')")
+    for s in f["scenarios"]:
+        print(f"\n{s['scenario']}: {s['articles']} articles, {s['pages']} pages (sections without a"
+              f" browser) {s['settings']}")
+        print(f"{'crawl':<18}{'seconds':>8}{'pages/s':>9}{'busy p/s':>10}{'speedup':>9}{'CPU s/page':>12}"
+              f"{'RSS MB':>8}{'exported':>10}{'dup':>5}{'miss':>6}  shares")
+        for c in s["runs"]:
+            print(f"{c['crawl']:<18}{c['seconds']:>8}{c['pages_per_s']:>9}{c['busy_pages_per_s']:>10}"
+                  f"{c['speedup']:>9}{c['cpu_s_per_page']:>12}{c['peak_rss_mb']:>8}{c['exported']:>10}"
+                  f"{c['duplicates']:>5}{c['missing']:>6}  {c['shares']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=4000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--processes", default="1,2,4", help="comma list of process counts")
+    parser.add_argument("--polite-articles", type=int, default=1500,
+                        help="replica size of the polite scenario (0: skip it)")
+    parser.add_argument("--polite-delay", type=float, default=0.02, help="DOWNLOAD_DELAY of the polite runs")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args(argv)
+    counts = tuple(int(n) for n in args.processes.split(",") if n.strip())
+    figures = run(args.articles, args.seed, counts, args.polite_articles, args.polite_delay)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    bad = [c for s in figures["scenarios"] for c in s["runs"] if c["duplicates"] or c["missing"]]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
