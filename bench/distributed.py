@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, command_line, machine, start_replica  # noqa: E402
+from bench.common import ROOT, _vm_hwm_kb, command_line, machine, start_replica  # noqa: E402
 
 IDLE_CLOSE = 1.0
 CRAWL_SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=1",
@@ -103,13 +104,27 @@ def crawl(n: int, base_url: str, sections: str, tmp: Path, redis_url: str | None
     procs = [subprocess.Popen([*cmd, "-O", str(feed)], cwd=ROOT, env=env, stderr=subprocess.STDOUT,
                               stdout=feed.with_suffix(".log").open("wb"))
              for feed in feeds]
-    cpu = rss = 0.0
+    # Peak RSS from VmHWM, sampled until each exits (see bench.common: ru_maxrss counts the fork).
+    peaks = [0] * n
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            for i, proc in enumerate(procs):
+                peaks[i] = max(peaks[i], _vm_hwm_kb(proc.pid) or 0)
+            done.wait(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    cpu = 0.0
     for proc in procs:
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         cpu += usage.ru_utime + usage.ru_stime
-        rss = max(rss, usage.ru_maxrss / 1024)
     wall = time.perf_counter() - started
+    done.set()
+    watcher.join()
+    rss = max(peaks) / 1024
     responses, urls, shares = 0, Counter[str](), []
     for proc, feed in zip(procs, feeds, strict=True):
         log = feed.with_suffix(".log").read_text(encoding="utf-8", errors="replace")

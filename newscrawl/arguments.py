@@ -69,6 +69,12 @@ class CrawlArguments:
     replica_faults: str | None = None  # fault spec of the embedded replica, e.g. "5xx=0.1,drop=0.05"
     state: str | None = None
     full: bool = False
+    # discovery (newscrawl/discovery.py): how article URLs are found, and the bounds of each way
+    discover: str = "listings"
+    until: date | None = None
+    id_from: int | None = None
+    id_to: int | None = None
+    hosts: dict[str, Any] | None = None  # site key -> {"base_url", "mirrors"}: where each site is crawled
 
     @classmethod
     def from_kwargs(cls, kwargs: dict[str, Any]) -> CrawlArguments:
@@ -94,4 +100,49 @@ class CrawlArguments:
             replica_faults=str(raw["replica_faults"]) if raw.get("replica_faults") else None,
             state=str(raw["state"]) if raw.get("state") else None,
             full=_flag("full", raw.get("full", False)),
+            **_discovery_arguments(raw, base_url),
         )
+
+
+DISCOVERY_MODES = ("listings", "rss", "sitemap", "backfill")
+
+
+def _discovery_arguments(raw: dict[str, Any], base_url: Any) -> dict[str, Any]:
+    """``site``, ``discover``, ``until``, ``id_from``/``id_to`` and ``hosts``, checked together.
+
+    Each combination that cannot mean anything is refused here, at start-up, with a message naming
+    the argument: ``until`` bounds dated discoveries only, back-fill needs its id range, one
+    ``base_url`` cannot serve several sites (``hosts`` maps each site instead).
+    """
+    from newscrawl.network import HostsError, parse_hosts
+    from newscrawl.sites import sites_for
+
+    site = str(raw.get("site", "arabstoday"))
+    try:
+        sites = sites_for(site)
+    except KeyError as exc:
+        raise ArgumentError(f"-a site={site!r}: {exc.args[0]}") from None
+    discover = str(raw.get("discover", "listings")).strip().lower()
+    if discover == "feeds":
+        discover = "rss"
+    if discover not in DISCOVERY_MODES:
+        raise ArgumentError(f"-a discover={discover!r}: expected one of {', '.join(DISCOVERY_MODES)}")
+    until = _iso_date("until", raw.get("until"))
+    if until is not None and discover not in ("rss", "sitemap"):
+        raise ArgumentError(f"-a until={raw.get('until')!r}: applies to discover=sitemap or discover=rss")
+    id_from = _positive_int("id_from", raw.get("id_from"))
+    id_to = _positive_int("id_to", raw.get("id_to"))
+    if discover == "backfill" and (id_from is None or id_to is None):
+        raise ArgumentError("-a discover=backfill: needs -a id_from=N and -a id_to=M (article ids)")
+    if id_from is not None and id_to is not None and id_from > id_to:
+        raise ArgumentError(f"-a id_from={id_from}: greater than -a id_to={id_to}")
+    if (id_from is not None or id_to is not None) and discover != "backfill":
+        raise ArgumentError("-a id_from/id_to: apply to discover=backfill only")
+    if base_url and len(sites) > 1:
+        raise ArgumentError(f"-a base_url={base_url!r}: one URL cannot serve {len(sites)} sites;"
+                            " use -a hosts= (a JSON object: site key -> base URL or {base_url, mirrors})")
+    try:
+        hosts = parse_hosts(raw.get("hosts"))
+    except HostsError as exc:
+        raise ArgumentError(f"-a hosts=: {exc}") from None
+    return {"discover": discover, "until": until, "id_from": id_from, "id_to": id_to, "hosts": hosts}

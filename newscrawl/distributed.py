@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 #: Meta key of the lease a request was popped under (see :mod:`newscrawl.frontier`).
 LEASE_META = "newscrawl_lease"
+#: Meta key, on a request a leased response produced, of that lease until the request is queued.
+PARENT_META = "newscrawl_parent_lease"
 
 # What distributed mode sets, each only where the user did not set it on the command line.
 _SETTINGS = {

@@ -26,11 +26,13 @@ class ListingEntry:
     """What a section listing says about an article, carried to the article callback."""
 
     url: str
-    section: str
+    section: str | None  # None when a feed or sitemap names an article of no known section
     title: str | None
     summary: str | None
     thumbnail: str | None
-    stamp: str | None
+    stamp: str | None  # the listing stamp; the RSS pubDate or sitemap publication date in those modes
+    site: str | None = None  # key of the site whose listing (feed, sitemap) named it
+    source: str = "listing"  # what found it: a section "listing", or "rss", "sitemap", "backfill"
 
 
 def article_key(site: SiteDefinition, url: str) -> tuple[str, str] | None:
@@ -55,11 +57,13 @@ def _path(url: str) -> str:
 
 
 def article_identity(site: SiteDefinition, url: str) -> str:
-    """The identity of an article across hosts and copies: site, section or writer id, article id."""
+    """The identity of an article across hosts and copies: site family, section or writer id, article
+    id. The family (not the host, not the site key) because ids are per family: the ``mail.``/AMP copy
+    of an article is the article (for «العرب اليوم» the family is the key, so keys stay as they were)."""
     key = article_key(site, url)
     if key is None:
-        return f"{site.key}:{urlsplit(url).path}"
-    return f"{site.key}:{key[0]}/{key[1]}"
+        return f"{site.family_key}:{urlsplit(url).path}"
+    return f"{site.family_key}:{key[0]}/{key[1]}"
 
 
 def clean_article_url(url: str) -> str:
@@ -89,6 +93,7 @@ def listing_entries(response: TextResponse, site: SiteDefinition, section: Secti
                 summary=first_text(node, sel.entry_summary),
                 thumbnail=response.urljoin(thumb) if thumb else None,
                 stamp=first_text(node, sel.entry_stamp),
+                site=site.key,
             )
         )
     return entries
@@ -140,6 +145,7 @@ def load_article(
     item["url"] = url
     item["article_id"] = key[1] if key else None
     item["site"] = site.key
+    item["brand"] = brand_of(first_text(article, sel.brand))
     item["section"] = entry.section if entry else None
     item["summary"] = entry.summary if entry else None
     item["published_raw"] = entry.stamp if entry else None
@@ -149,6 +155,16 @@ def load_article(
     for name in ARTICLE_FIELDS:  # every record has every field: null when the page has none
         item.setdefault(name, None)
     return item
+
+
+def brand_of(label: str | None) -> str | None:
+    """The brand of a label line as printed (`` العرب اليوم -`` → ``العرب اليوم``), or None.
+
+    Read from the page, never from the site definition: mirrors and some sister sites print another
+    site's label (albahraintoday.com was seen with ``صوت الإمارات -``).
+    """
+    brand = normalize_space(label).rstrip("-ـ ").strip() if label else ""
+    return brand or None
 
 
 def _body(paragraphs: list[Any], sel: Selectors,

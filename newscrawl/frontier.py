@@ -6,10 +6,13 @@ pop is a *lease* instead, taken in the same Lua script as the pop:
 
 * ``<spider>:processing`` (hash) keeps ``lease id → score|request`` and ``<spider>:leases:<worker>``
   the ids the worker holds;
-* a lease ends when the request's work is over: its callback's output consumed and every item it
-  produced dropped, or written to a feed *that has been stored* (until then the lease moves to
-  ``<spider>:done:<worker>``); a retry or redirect, pushed back to the queue, ends it in the same
-  MULTI/EXEC as the push;
+* a lease ends when the request's work is over: its callback's output consumed, every request it
+  produced in the shared queue (Scrapy hands a callback's output to up to CONCURRENT_ITEMS workers
+  through a buffer, so "consumed" is not "queued"), and every item it produced dropped, or written
+  to a feed *that has been stored* (until then the lease moves to ``<spider>:done:<worker>``); a
+  retry or redirect, pushed back to the queue, ends it in the same Lua script as the push;
+* the duplicate filter's check (scrapy-redis's fingerprints and key) and the push are one script
+  too: scrapy-redis's two calls would let a kill between them mark a request seen, never queued;
 * a worker is alive while its key ``newscrawl:worker:<id>`` is (a heartbeat, ``NEWSCRAWL_LEASE_TTL``);
   every process, on start and whenever it is idle, puts the leases of dead workers back in the queue,
   and a process that closes puts back the leases it still holds (shutdown, a feed not stored).
@@ -28,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +42,7 @@ from scrapy.http import Response
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from newscrawl.distributed import LEASE_META, FrontierKeys
+from newscrawl.distributed import LEASE_META, PARENT_META, FrontierKeys
 from newscrawl.extract import ListingEntry, article_key
 from newscrawl.state_redis import WORKER_KEY_PREFIX, Worker, connect
 
@@ -54,6 +58,22 @@ local id = ARGV[1] .. '#' .. redis.call('INCR', KEYS[4])
 redis.call('HSET', KEYS[2], id, r[2] .. '|' .. r[1])
 redis.call('SADD', KEYS[3], id)
 return {id, r[1]}
+"""
+
+# Queue a request unless its fingerprint (ARGV[1], '' for dont_filter) was seen, and end the lease it
+# was popped under (ARGV[4], '' if none: a retry or redirect carries its original's) — one atomic
+# step, so no kill can leave a request marked seen but never queued.
+# KEYS: dupefilter, queue, processing, this worker's leases, its done set.
+_PUSH = """
+local new = 1
+if ARGV[1] ~= '' then new = redis.call('SADD', KEYS[1], ARGV[1]) end
+if new == 1 then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) end
+if ARGV[4] ~= '' then
+  redis.call('HDEL', KEYS[3], ARGV[4])
+  redis.call('SREM', KEYS[4], ARGV[4])
+  redis.call('SREM', KEYS[5], ARGV[4])
+end
+return new
 """
 
 # Lua: put every lease of worker `w` back in the queue; `lease_prefix`/`done_prefix` + w are its sets.
@@ -98,9 +118,10 @@ return n
 
 @dataclass
 class _Work:
-    """What is left of one leased request: items in the pipelines, whether its output is consumed."""
+    """What is left of one leased request: what it produced and is not settled yet (items in the
+    pipelines, requests not yet queued), and whether its callback's output is consumed."""
 
-    items: int = 0
+    pending: int = 0
     output_done: bool = False
     slot: int | None = None  # id of the feed slot holding one of its items: the lease waits for it
 
@@ -117,12 +138,15 @@ class DistributedCrawl:
         self.worker = Worker(self.server, settings.getfloat("NEWSCRAWL_LEASE_TTL", 30.0))
         self.keys = FrontierKeys.from_settings(settings, spider.name)
         self.idle_close = settings.getfloat("NEWSCRAWL_IDLE_CLOSE", 10.0)
+        self.poll = settings.getfloat("NEWSCRAWL_FRONTIER_POLL", 0.5)
         self.seed_batch = settings.getint("CONCURRENT_REQUESTS", 16)
         self._pop = self.server.register_script(_POP)
+        self._push = self.server.register_script(_PUSH)
         self._recover = self.server.register_script(_RECOVER)
         self._leave = self.server.register_script(_LEAVE)
         self._work: dict[str, _Work] = {}
         self._by_slot: dict[int, set[str]] = {}
+        self._to_done: list[str] = []  # exported leases not yet moved to done:<worker> (batched)
         self._idle_since: float | None = None
         self._feed_exporter: Any = None
         self._left = False
@@ -130,6 +154,7 @@ class DistributedCrawl:
                                 (self._item_scraped, signals.item_scraped),
                                 (self._item_dropped, signals.item_dropped),
                                 (self._item_dropped, signals.item_error),
+                                (self.child_queued, signals.request_dropped),
                                 (self._feed_slot_closed, signals.feed_slot_closed),
                                 (self._engine_stopped, signals.engine_stopped)):
             crawler.signals.connect(handler, signal=signal)
@@ -141,6 +166,10 @@ class DistributedCrawl:
         """Start beating, register, and put back what dead workers held (the scheduler opens)."""
         self.worker.start()
         self.server.sadd(self.keys.workers, self.worker.id)
+        # An idle engine looks at its scheduler only on its heartbeat, every 5 s: too slow to notice
+        # work that other processes queue. Scrapy reads this (private) interval when the engine
+        # starts, just after the scheduler opens.
+        self.crawler.engine._SLOT_HEARTBEAT_INTERVAL = self.poll
         recovered = self.recover()
         if recovered:
             logger.info("Recovered %d requests leased by processes that died", recovered)
@@ -179,16 +208,17 @@ class DistributedCrawl:
         self.crawler.stats.inc_value("frontier/leased")
         return lease, data
 
-    def push(self, data: bytes, score: float, lease: str | None) -> None:
-        """Queue a request; when it was leased (a retry, a redirect) end that lease in the same MULTI."""
-        if lease is None:
-            self.server.execute_command("ZADD", self.keys.queue, score, data)
-            return
-        with self.server.pipeline(transaction=True) as pipe:
-            pipe.execute_command("ZADD", self.keys.queue, score, data)
-            self._end_lease(pipe, lease)
-            pipe.execute()
-        self._work.pop(lease, None)
+    def push(self, data: bytes, score: float, lease: str | None, fingerprint: str | None = None,
+             dupefilter: str = "") -> bool:
+        """Queue a request unless ``fingerprint`` is in ``dupefilter``; end ``lease`` (a retry's, a
+        redirect's) in the same step. True when it was queued."""
+        me = self.worker.id
+        queued = self._push(keys=[dupefilter or self.keys.dupefilter, self.keys.queue, self.keys.processing,
+                                  self.keys.leases(me), self.keys.done(me)],
+                            args=[fingerprint or "", score, data, lease or ""])
+        if lease:
+            self._work.pop(lease, None)
+        return bool(queued)
 
     def release(self, request: Request) -> None:
         """The work of a leased request is over (no item of it awaits a feed)."""
@@ -227,7 +257,7 @@ class DistributedCrawl:
         work = self._work.get(lease) if lease else None
         if work is None:
             return
-        work.items -= 1
+        work.pending -= 1
         slots = self._slots()
         if slots and work.slot is None:
             work.slot = id(slots[0])
@@ -238,19 +268,41 @@ class DistributedCrawl:
         work = self._work.get(lease) if lease else None
         if work is None:
             return
-        work.items -= 1
+        work.pending -= 1
         self._settle(lease, work)  # type: ignore[arg-type]
 
+    def child_queued(self, request: Request) -> None:
+        """A request produced by a leased response reached the shared queue (or was filtered)."""
+        self.child_done(request.meta.pop(PARENT_META, None))
+
+    def child_done(self, parent: str | None) -> None:
+        work = self._work.get(parent) if parent else None
+        if work is not None:
+            work.pending -= 1
+            self._settle(parent, work)  # type: ignore[arg-type]
+
     def _settle(self, lease: str, work: _Work) -> None:
-        if not work.output_done or work.items > 0:
+        if not work.output_done or work.pending > 0:
             return
         if work.slot is None:
             self._release([lease])
             return
-        # Exported: the lease waits for the feed to be stored, out of the in-flight set.
-        self.server.smove(self.keys.leases(self.worker.id), self.keys.done(self.worker.id), lease)
+        # Exported: the lease waits for the feed to be stored, out of the in-flight set (moved in
+        # batches: until then the others merely see this process as busy a little longer).
+        self._to_done.append(lease)
+        if len(self._to_done) >= 64:
+            self._flush_done()
         self._by_slot.setdefault(work.slot, set()).add(lease)
         del self._work[lease]
+
+    def _flush_done(self) -> None:
+        if not self._to_done:
+            return
+        with self.server.pipeline(transaction=False) as pipe:
+            for lease in self._to_done:
+                pipe.smove(self.keys.leases(self.worker.id), self.keys.done(self.worker.id), lease)
+            pipe.execute()
+        self._to_done.clear()
 
     def _feed_slot_closed(self, slot: Any) -> None:
         leases = self._by_slot.pop(id(slot), set())
@@ -267,20 +319,25 @@ class DistributedCrawl:
 
     # -- seeds and idling ---------------------------------------------------------------------------
 
-    def seed_requests(self, limit: int | None = None) -> list[Request]:
-        """Pop seeds pushed by ``scrapy push-seeds`` (all of them, or ``limit``) as requests."""
-        requests: list[Request] = []
-        while limit is None or len(requests) < limit:
-            batch = self.server.lpop(self.keys.start, self.seed_batch)
+    def seed_requests(self, limit: int | None = None) -> Iterator[Request]:
+        """The seeds pushed by ``scrapy push-seeds`` (all of them, or ``limit``), as requests.
+
+        A seed leaves Redis only once its request is queued (the caller queues each yielded request
+        before asking for the next): a process killed in between leaves it for the others, and a
+        seed read by two processes is queued once (the duplicate filter).
+        """
+        done = 0
+        while limit is None or done < limit:
+            batch = self.server.lrange(self.keys.start, 0, self.seed_batch - 1)
             if not batch:
-                break
+                return
             for data in batch:
                 request = self._seed_request(data)
                 if request is not None:
-                    requests.append(request)
-        if requests:
-            self.crawler.stats.inc_value("frontier/seeds", len(requests))
-        return requests
+                    self.crawler.stats.inc_value("frontier/seeds")
+                    yield request
+                self.server.lrem(self.keys.start, 1, data)
+                done += 1
 
     def _seed_request(self, data: bytes) -> Request | None:
         spider = self.spider
@@ -304,10 +361,12 @@ class DistributedCrawl:
 
     def _spider_idle(self) -> None:
         """Take new seeds, recover dead workers' leases; close once the whole frontier is idle."""
+        self._flush_done()
         moved = self.recover()
-        seeds = self.seed_requests(self.seed_batch)
-        for request in seeds:
+        seeds = 0
+        for request in self.seed_requests(self.seed_batch):
             self.crawler.engine.crawl(request)
+            seeds += 1
         if moved or seeds or self._frontier_busy():
             self._idle_since = None
             raise DontCloseSpider
@@ -340,9 +399,12 @@ class LeasedPriorityQueue(PriorityQueue):
         super().__init__(server, spider, key, serializer)
         self.crawl: DistributedCrawl = spider.distributed
 
-    def push(self, request: Request) -> None:
+    def push(self, request: Request, fingerprint: str | None = None, dupefilter: str = "") -> bool:
+        """Queue ``request`` (unless ``fingerprint`` was seen); False when it was a duplicate."""
         lease = request.meta.pop(LEASE_META, None)
-        self.crawl.push(self._encode_request(request), -request.priority, lease)
+        request.meta.pop(PARENT_META, None)
+        return self.crawl.push(self._encode_request(request), -request.priority, lease, fingerprint,
+                               dupefilter)
 
     def pop(self, timeout: int = 0) -> Request | None:
         found = self.crawl.pop()
@@ -355,21 +417,24 @@ class LeasedPriorityQueue(PriorityQueue):
 
 
 class LeasedScheduler(Scheduler):
-    """scrapy-redis's scheduler: joins the frontier on open, ends the lease of a filtered request."""
+    """scrapy-redis's scheduler with its duplicate filter, whose check and push are one atomic step."""
 
     def open(self, spider: Any) -> None:
         super().open(spider)
         spider.distributed.join()
 
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        crawl: DistributedCrawl = self.spider.distributed
+        parent = request.meta.pop(PARENT_META, None)
+        fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
+        queued = self.queue.push(request, fingerprint, self.df.key)
+        if queued:
+            if self.stats:
+                self.stats.inc_value("scheduler/enqueued/redis")
+        else:
             self.df.log(request, self.spider)
-            self.spider.distributed.release(request)  # e.g. a redirect to a page already crawled
-            return False
-        if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
-        return True
+        crawl.child_done(parent)
+        return queued
 
     def next_request(self) -> Request | None:
         request = self.queue.pop()
@@ -398,8 +463,10 @@ class LeaseMiddleware:
         work = crawl.output_started(lease)
         try:
             async for element in result:
-                if not isinstance(element, Request):
-                    work.items += 1
+                work.pending += 1  # settled by the item signals, or when the request is queued
+                if isinstance(element, Request):
+                    element.meta.pop(LEASE_META, None)  # a new request: not leased (meta=response.meta)
+                    element.meta[PARENT_META] = lease
                 yield element
         finally:
             crawl.output_done(lease)

@@ -22,8 +22,16 @@ from newscrawl.stores import StateBackend
 
 logger = logging.getLogger(__name__)
 
+#: Request meta carrying the listing entry's fingerprint to whichever process downloads the article
+#: (in distributed mode the listing and the article are often parsed by different processes).
+LISTING_FP_META = "newscrawl_listing_fp"
 
-def listing_fingerprint(entry: ListingEntry) -> str:
+
+def listing_fingerprint(entry: ListingEntry) -> str | None:
+    """None for an article found by a feed, a sitemap or an id (``entry.source``): what they print is
+    no listing entry, and a listing crawl must not take the difference for a change."""
+    if getattr(entry, "source", "listing") != "listing":
+        return None
     return fingerprint(entry.title, entry.summary, entry.stamp, entry.thumbnail)
 
 
@@ -61,11 +69,15 @@ class IncrementalState:
         fp = listing_fingerprint(entry)
         self._responses[key] = {"listing_fp": fp}
         known = None if self.full else self.store.get(key)
+        carry = {"meta": {LISTING_FP_META: fp}}
         if known is None:
-            return {}
-        if known.listing_fp != fp:
+            return carry
+        # A row exported by a feed, sitemap or back-fill crawl has no listing fingerprint to compare:
+        # its validators decide (a conditional request), as for an unchanged listing entry.
+        unlisted = known.listing_fp is None and bool(known.etag or known.last_modified)
+        if known.listing_fp != fp and not unlisted:
             self.stats.inc_value("incremental/listing_changed")
-            return {}
+            return carry
         headers = {}
         if known.etag:
             headers["If-None-Match"] = known.etag
@@ -75,7 +87,7 @@ class IncrementalState:
             self.stats.inc_value("incremental/skipped_unchanged")
             self._responses.pop(key, None)
             return None
-        return {"headers": headers, "meta": {"handle_httpstatus_list": [304]}}
+        return {"headers": headers, "meta": {"handle_httpstatus_list": [304], LISTING_FP_META: fp}}
 
     def not_modified(self, response: Response) -> bool:
         """True (and counted) when the server answered 304 to a conditional request."""
@@ -87,6 +99,8 @@ class IncrementalState:
 
     def seen_response(self, key: str, response: Response) -> None:
         info = self._responses.setdefault(key, {})
+        if response.meta.get(LISTING_FP_META):
+            info["listing_fp"] = response.meta[LISTING_FP_META]
         info["etag"] = _header(response, b"ETag")
         info["last_modified"] = _header(response, b"Last-Modified")
 
@@ -108,8 +122,11 @@ class IncrementalState:
     def _item_scraped(self, item: Any, response: Response, spider: Any) -> None:
         key = identity_of(item)
         info = self._responses.pop(key, {})
-        state = ArticleState(key=key, url=item["url"], listing_fp=info.get("listing_fp"),
-                             content_fp=content_fingerprint(item), updated_raw=item.get("updated_raw"),
+        # Plain str copies: a field straight from an XPath is an lxml "smart string" that keeps its
+        # whole page tree alive, and these states wait for the feed to be stored (~200 KB a page).
+        state = ArticleState(key=key, url=_plain(item["url"]), listing_fp=info.get("listing_fp"),
+                             content_fp=content_fingerprint(item),
+                             updated_raw=_plain(item.get("updated_raw")),
                              etag=info.get("etag"), last_modified=info.get("last_modified"))
         slots = self._slots()
         if not slots:
@@ -147,6 +164,10 @@ class IncrementalState:
 def identity_of(item: Any) -> str:
     """The state key of an exported item (see :func:`~newscrawl.extract.article_identity`)."""
     return article_identity(get_site(item.get("site") or "arabstoday"), item["url"])
+
+
+def _plain(value: Any) -> str | None:
+    return None if value is None else str(value)  # str() of a str subclass is a plain str
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -7,8 +7,10 @@ import scrapy
 #: Export order of the fields (``FEED_EXPORT_FIELDS``); also the README's fields table.
 ARTICLE_FIELDS: tuple[str, ...] = (
     "url",
+    "other_urls",
     "article_id",
     "site",
+    "brand",
     "section",
     "title",
     "subtitle",
@@ -34,8 +36,10 @@ class Article(scrapy.Item):
     """A news article or opinion column as exported. See the README's fields table."""
 
     url = scrapy.Field()
+    other_urls = scrapy.Field()  # list: the same article met under other URLs (mirror hosts, AMP copies)
     article_id = scrapy.Field()
     site = scrapy.Field()
+    brand = scrapy.Field()  # the brand label the page prints (``العرب اليوم``), whatever the host
     section = scrapy.Field()
     title = scrapy.Field()
     subtitle = scrapy.Field()

@@ -22,6 +22,9 @@ from newscrawl.state_redis import WORKER_KEY_PREFIX
 
 def listing_seeds(args: CrawlArguments) -> list[dict[str, Any]]:
     """The first listing page of every section the arguments select."""
+    if args.source == "replica" and not args.base_url:
+        raise ValueError("-a source=replica: the processes of a distributed crawl share one site; start a"
+                         " replica (python -m newscrawl.replica) and give -a base_url=URL")
     site = get_site(args.site)
     keys = args.sections or tuple(s.key for s in site.sections)
     base = args.base_url or site.base_url
@@ -34,7 +37,9 @@ def article_seed(args: CrawlArguments, url: str) -> dict[str, Any]:
     key = article_key(site, url)
     if key is None:
         raise ValueError(f"{url!r} is not an article URL of site {site.key!r}")
-    section = next((s.key for s in site.sections if s.id == key[0]), "writers" if key[0].isdigit() else "")
+    opinion = next((s.key for s in site.sections if s.kind == "opinion"), "")  # writers' ids: w-<n>
+    fallback = opinion if key[0].startswith("w") else ""
+    section = next((s.key for s in site.sections if s.id == key[0]), fallback)
     return {"url": url, "section": section, "kind": "article"}
 
 

@@ -36,6 +36,8 @@ def compiled_first(css: str) -> etree.XPath:
 
 
 def first(node: Any, css: str) -> Any | None:
+    if css.isidentifier():  # a bare tag name ("article"): lxml's C iterator stops at the first one
+        return next(node.iter(css), None)
     found = compiled_first(css)(node)
     return found[0] if found else None
 

@@ -80,6 +80,11 @@ NEWSCRAWL_MAX_FAILURES = ""  # empty: no limit
 EXTENSIONS = {"newscrawl.report.RunReport": 500}
 COMMANDS_MODULE = "newscrawl.commands"
 
+# --- discovery: RSS feeds and sitemaps (newscrawl/discovery.py, newscrawl/xmlsafe.py) --------------
+# Cap on a feed or sitemap, downloaded and after gunzip (the sitemap protocol's own limit is 50 MB);
+# bigger documents, entity declarations and malformed XML are refused and counted under xml/<reason>.
+NEWSCRAWL_MAX_XML_BYTES = 50 * 1024 * 1024
+
 # --- browser rendering (newscrawl/render.py) ------------------------------------------------------
 # Sections declared render=True are rendered in headless Chromium through scrapy-playwright; its
 # download handler is installed by the spider only for a crawl that renders something.

@@ -15,6 +15,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.arguments import CrawlArguments
 from newscrawl.dates import parse_date
+from newscrawl.discovery import DiscoveryMixin
 from newscrawl.distributed import enable as enable_distributed
 from newscrawl.extract import (
     ListingEntry,
@@ -35,12 +36,11 @@ from newscrawl.render import (
     enable_browser,
 )
 from newscrawl.selectors import page_root
-from newscrawl.sites import get_site
 from newscrawl.sites.base import Section
 from newscrawl.stores import open_store
 
 
-class ArabsTodaySpider(scrapy.Spider):
+class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
     """Crawl «العرب اليوم» (or a sister site of its CMS): every section, every page, every article.
 
     Arguments (``-a name=value``):
@@ -59,6 +59,11 @@ class ArabsTodaySpider(scrapy.Spider):
     * ``state`` (path, default the ``NEWSCRAWL_STATE`` setting, none): SQLite file of the incremental
       state; only new or changed articles are exported, failures of the last run are retried first.
     * ``full`` (bool, default 0): ignore the stored state (everything is exported, state refreshed).
+    * ``site`` may also be a comma list of keys or ``all`` (every site of the network, one feed);
+      ``hosts`` (JSON or ``@file``) maps sites to where they are crawled (``/__replica__/network.json``).
+    * ``discover`` (``listings`` | ``rss`` | ``sitemap`` | ``backfill``, default ``listings``), with
+      ``until`` (ISO date: sitemap and RSS windows, with ``since``) and ``id_from``/``id_to`` (back-fill):
+      see :mod:`newscrawl.discovery`.
     """
 
     name = "arabstoday"
@@ -66,15 +71,15 @@ class ArabsTodaySpider(scrapy.Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.args = CrawlArguments.from_kwargs(kwargs)
         super().__init__(*args, **kwargs)
-        self.site = get_site(self.args.site)
-        keys = self.args.sections or tuple(s.key for s in self.site.sections)
-        self.crawl_sections: tuple[Section, ...] = tuple(self.site.section(k) for k in keys)
+        self.network = self.network_of_crawl()  # -a site= (a key, a list or all), base_url, hosts
+        self.site = self.network.primary.site
+        self.crawl_sections: tuple[Section, ...] = self.network.primary.sections
         self.render_plan = RenderPlan(self.site.render, frozenset())  # from the settings in from_crawler
         self.skipped_sections: tuple[str, ...] = ()  # browser sections left out: no browser here
-        self.base_url = self.args.base_url or self.site.base_url
-        self.allowed_domains = [self._domain(self.base_url)]
-        self._requested_ids: set[tuple[str, str]] = set()
-        self._listed: dict[str, set[tuple[str, str]]] = {}  # section key -> articles its listing showed
+        self.base_url = self.network.primary.base_url
+        self.allowed_domains = self.network.allowed_domains
+        self._requested_ids: set[str] = set()  # identities (site family, ids) of the requested articles
+        self._listed: dict[tuple[str, str], set[tuple[str, str]]] = {}  # (site, section) -> articles listed
         self.failures: list[dict[str, Any]] = []  # requests that failed for good, for the run report
         self._replica_port: Any = None
         self.incremental: IncrementalState | None = None
@@ -96,7 +101,7 @@ class ArabsTodaySpider(scrapy.Spider):
         store = open_store(state_path, frontier and frontier.url, frontier and frontier.worker)
         if store is not None:  # SQLite by default; Redis, shared, in distributed mode
             spider.incremental = IncrementalState(crawler, store, full=spider.args.full)
-        spider.render_plan = RenderPlan.for_crawl(spider.site, spider.crawl_sections, crawler.settings)
+        spider.render_plan = RenderPlan.for_crawl(spider.site, spider.rendered_sections(), crawler.settings)
         if spider.render_plan.active and spider.args.sections is None and not spider.render_plan.render_all:
             spider._skip_render_sections_without_browser(crawler)
         if spider.render_plan.active:  # only then: Chromium checked, scrapy-playwright installed
@@ -129,16 +134,22 @@ class ArabsTodaySpider(scrapy.Spider):
             for failure in self.incremental.store.failures():
                 entry = ListingEntry(**failure.meta["entry"]) if "entry" in failure.meta else None
                 self.crawler.stats.inc_value("incremental/retried_failures")
-                key = article_key(self.site, failure.url)
-                if key is not None:  # the listings will not request it a second time
-                    self._requested_ids.add(key)
+                site = self.site_of(failure.url, entry)
+                if article_key(site, failure.url) is not None:  # the listings will not request it again
+                    self._requested_ids.add(article_identity(site, failure.url))
                 yield self._request(failure.url, entry, priority=10)
         if self.distributed:  # seeds come from Redis (scrapy push-seeds), shared by every process
             for request in self.distributed.seed_requests():
                 yield request
             return
+        if self.args.discover != "listings":  # RSS feeds, sitemaps or article ids (newscrawl/discovery.py)
+            for request in self.discovery_requests():
+                yield request
+            return
         for section in self.crawl_sections:
             yield self._listing_request(section, page=1)
+        for request in self.sister_listing_requests():  # the other sites of -a site=all
+            yield request
 
     def parse_listing(self, response: Response, section: Section, page: int) -> Any:
         """Follow each article entry of a listing page, then the next page."""
@@ -147,13 +158,16 @@ class ArabsTodaySpider(scrapy.Spider):
             return
         stop = False
         root = page_root(response)
-        seen = self._listed.setdefault(section.key, set())
+        site = self.site_of(response.url)
+        seen = self._listed.setdefault((site.key, section.key), set())
         new_entries = 0
-        for entry in listing_entries(response, self.site, section, root):
+        entries = listing_entries(response, site, section, root)
+        self.note_links(site, entries)  # the page's mirror and AMP links, for other_urls
+        for entry in entries:
             if self.args.since and self._older_than_since(entry):
                 stop = True
                 continue
-            key = article_key(self.site, entry.url)
+            key = article_key(site, entry.url)
             if key is not None and key not in seen:
                 seen.add(key)
                 new_entries += 1
@@ -164,7 +178,7 @@ class ArabsTodaySpider(scrapy.Spider):
             # a page that lists nothing new for its section ends it: pagination traps, loops
             stop = True
             self.crawler.stats.inc_value("listing/stopped_no_new_entries")
-        next_url = next_page_url(response, self.site, root)
+        next_url = next_page_url(response, site, root)
         if next_url and not stop and (self.args.max_pages is None or page < self.args.max_pages):
             yield scrapy.Request(next_url, callback=self.parse_listing, errback=self.on_error,
                                  cb_kwargs={"section": section, "page": page + 1},
@@ -178,7 +192,8 @@ class ArabsTodaySpider(scrapy.Spider):
             self.crawler.stats.inc_value("article/not_html")
             self.logger.warning("Not an HTML page, no article: %s", response.url)
             return
-        item = load_article(response, self.site, entry)
+        site = self.site_of(response.url, entry)
+        item = self.finish_item(load_article(response, site, entry), site, response)
         if self.incremental:
             self.incremental.seen_response(identity_of(item), response)
         yield item
@@ -208,23 +223,25 @@ class ArabsTodaySpider(scrapy.Spider):
                               meta=self.render_plan.listing_meta(section))
 
     def _article_request(self, entry: ListingEntry) -> scrapy.Request | None:
-        key = article_key(self.site, entry.url)
+        site = self.site_of(entry.url, entry)
+        key = article_key(site, entry.url)
         if key is None:
             self.crawler.stats.inc_value("listing/not_an_article_link")
             return None
-        if key in self._requested_ids:
+        identity = article_identity(site, entry.url)  # one article on every host, AMP copy or not
+        if identity in self._requested_ids:
             self.crawler.stats.inc_value("listing/duplicate_article_link")
             return None
         if self.args.limit is not None and len(self._requested_ids) >= self.args.limit:
             return None
-        self._requested_ids.add(key)
+        self._requested_ids.add(identity)
         extra: dict[str, Any] = {}
         if self.incremental:
-            decided = self.incremental.request_kwargs(article_identity(self.site, entry.url), entry)
+            decided = self.incremental.request_kwargs(identity, entry)
             if decided is None:
                 return None
             extra = decided
-        return self._request(entry.url, entry, **extra)
+        return self._request(self.fetch_url(site, entry.url), entry, **extra)
 
     def _request(self, url: str, entry: ListingEntry | None, **kwargs: Any) -> scrapy.Request:
         meta = {**self.render_plan.article_meta(), **kwargs.pop("meta", {})}
@@ -236,6 +253,8 @@ class ArabsTodaySpider(scrapy.Spider):
         return parsed.date is not None and self.args.since is not None and parsed.date < self.args.since
 
     def _start_replica(self) -> str:
+        if self.network.many or self.args.discover != "listings":  # several sites, feeds, sitemaps
+            return self.start_embedded_network()
         from newscrawl.replica import Catalogue, listen
 
         catalogue = Catalogue(articles=self.args.replica_articles, seed=self.args.replica_seed,

@@ -1,7 +1,8 @@
 """``python -m newscrawl.replica``: serve a replica of the publisher until killed.
 
-Prints exactly one line, ``Replica serving http://HOST:PORT/``, once the port is bound (so a test or
-benchmark can read the real port chosen with ``--port 0``).
+Prints ``Replica serving http://HOST:PORT/`` as its first line once the ports are bound (so a test or
+benchmark can read the real port chosen with ``--port 0``), then one line per emulated site with its
+primary and mirror URLs (``--site``, ``--mirrors``; the same as ``/__replica__/network.json``).
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from newscrawl.replica.catalogue import OVERSIZED_BYTES, Catalogue
+from newscrawl.replica.catalogue import OVERSIZED_BYTES
+from newscrawl.replica.discovery import DiscoveryOptions
 from newscrawl.replica.faults import DEFAULTS, FaultPlan, FaultSpecError, parse_faults
-from newscrawl.replica.server import listen
+from newscrawl.replica.network import serve
+from newscrawl.sites import sites_for
 
 
 def _fault_spec(text: str) -> FaultPlan:
@@ -48,6 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument(
         "--oversized-bytes", type=int, default=OVERSIZED_BYTES, help="padding of an oversized page"
     )
+    network = parser.add_argument_group("network (newscrawl/replica/network.py)")
+    network.add_argument("--site", default="arabstoday", metavar="KEY",
+                         help="site(s) to emulate: a key, a comma list or 'all'; the first on --port, every"
+                              " other on a free port (the mapping: /__replica__/network.json)")
+    network.add_argument("--mirrors", type=int, default=0, metavar="N",
+                         help="mirror hosts per site: free ports serving the same content, another label")
+    network.add_argument("--copies", type=float, default=0.0, metavar="SHARE",
+                         help="share of listed articles linked through a mirror or AMP copy (0 to 1)")
+    feeds = parser.add_argument_group("discovery (newscrawl/replica/discovery.py)")
+    feeds.add_argument("--rss-items", type=int, default=50, metavar="N", help="items of each RSS feed")
+    feeds.add_argument("--gzip-sitemaps", action="store_true", help="the sitemap index links .xml.gz files")
+    feeds.add_argument("--xml-attacks", action="store_true",
+                       help="the sitemap index also links hostile documents (entities, bombs, malformed)")
+    feeds.add_argument("--attack-bytes", type=int, default=DiscoveryOptions.attack_bytes, metavar="N",
+                       help="inflated size of the gzip bomb and size of the huge sitemap")
     return parser
 
 
@@ -60,11 +78,26 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--changed must be between 0 and --articles, --added must not be negative")
     if args.fault_attempts < 0 or args.slow_seconds < 0 or args.oversized_bytes < 0:
         parser.error("--fault-attempts, --slow-seconds and --oversized-bytes must not be negative")
+    try:
+        sites_for(args.site)
+    except KeyError as exc:
+        parser.error(f"--site {args.site}: {exc.args[0]}")
+    if args.mirrors < 0 or not 0 <= args.copies <= 1 or args.rss_items < 1 or args.attack_bytes < 1:
+        parser.error("--mirrors must not be negative, --copies is a share from 0 to 1, --rss-items and"
+                     " --attack-bytes must be positive")
     from twisted.internet import reactor  # the default reactor: this process is the replica only
 
-    catalogue = Catalogue(
+    options = DiscoveryOptions(rss_items=args.rss_items, gzip_sitemaps=args.gzip_sitemaps,
+                               xml_attacks=args.xml_attacks, attack_bytes=args.attack_bytes)
+    network = serve(
+        args.site,
         articles=args.articles,
         seed=args.seed,
+        mirrors=args.mirrors,
+        copies=args.copies,
+        options=options,
+        host=args.host,
+        port=args.port,
         per_page=args.per_page,
         changed=args.changed,
         added=args.added,
@@ -73,8 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         slow_seconds=args.slow_seconds,
         oversized_bytes=args.oversized_bytes,
     )
-    port = listen(catalogue, port=args.port, host=args.host)
-    print(f"Replica serving http://{args.host}:{port.getHost().port}/", flush=True)
+    print(f"Replica serving {network.url}/", flush=True)  # the first line: what tests and benchmarks read
+    for served in network.sites:
+        mirrors = "".join(f" mirror {url}/" for url in served.mirror_urls)
+        print(f"  site {served.site.key} {served.primary.url}/{mirrors}", flush=True)
     reactor.run()  # type: ignore[attr-defined]
     return 0
 

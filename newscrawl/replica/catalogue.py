@@ -30,6 +30,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo
 
 from newscrawl.replica import corpus
 from newscrawl.replica.faults import (
@@ -494,7 +495,8 @@ class Catalogue:
         self.total = self.base_total + added
         self._section_index = {s.key: k for k, s in enumerate(self.sections)}
         self._by_id = {s.id: k for k, s in enumerate(self.sections) if s.kind != "opinion"}
-        self._seed_section = self._section_index[SEED_SECTION_KEY]
+        # the real article lives in «سورية»; a sister site without that section shows it in its first one
+        self._seed_section = self._section_index.get(SEED_SECTION_KEY, 0)
         # timing: a closed form keeps every article O(1) and listings strictly ordered
         span = int((NEWEST - SEED_PUBLISHED).total_seconds() // 60) - 24 * 60
         self._gap = max(1, min(MEAN_GAP_MINUTES, span // articles))
@@ -659,7 +661,7 @@ class Catalogue:
             end_of_day = published.replace(hour=23, minute=59, second=59)
             room = min(6 * 3600, int((end_of_day - published).total_seconds()))
             updated = published + timedelta(seconds=_mix(self.seed, index, _S_UPD, 1) % (room + 1))
-            updated_raw = update_stamp(updated, spaced=_mix(self.seed, index, _S_UPD_FMT) % 5 == 0)
+            updated_raw = self.update_stamp(updated, spaced=_mix(self.seed, index, _S_UPD_FMT) % 5 == 0)
         rank = self._rank[index] if index < self.base_total else self._added_rank[index - self.base_total]
         return Head(
             index=index,
@@ -684,7 +686,16 @@ class Catalogue:
             spaced = "GMT " in head.updated_raw
         else:
             spaced = _mix(self.seed, index, _S_UPD_FMT) % 5 == 0
-        return replace(head, updated=new, updated_raw=update_stamp(new, spaced))
+        return replace(head, updated=new, updated_raw=self.update_stamp(new, spaced))
+
+    def update_stamp(self, when: datetime, spaced: bool) -> str:
+        """The site's update stamp: GMT (``آخر تحديث GMT12:58:10``), or local time naming its zone
+        where the site prints one (emiratesvoice: ``آخر تحديث 21:44:11 بتوقيت أبوظبي``)."""
+        label = self.site.update_zone_label
+        if not label:
+            return update_stamp(when, spaced)
+        local = when.astimezone(ZoneInfo(self.site.timezone))
+        return f"{corpus.UPDATE_PREFIX} {local:%H:%M:%S} بتوقيت {label}"
 
     def _head(self, index: int) -> Head:
         head = self._revised_head(index)
@@ -1212,6 +1223,8 @@ class Catalogue:
         """Everything of the manifest but its articles (see the README of the replica's options)."""
         header: dict[str, Any] = {
             "count": self.total,
+            "site": self.site.key,
+            "brand": self.site.brand,
             "seed": self.seed,
             "per_page": self.per_page,
             "sections": self.sections_info(),

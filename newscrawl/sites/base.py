@@ -94,6 +94,13 @@ CMS_NOISE_LINES: tuple[str, ...] = (
 )
 
 
+def mirror_origins(host: str, scheme: str = "https") -> tuple[str, ...]:
+    """The hosts the network serves a site's content from besides ``www.<host>`` (publisher notes):
+    the bare domain and the ``mail.``, ``android.``, ``autodiscover.`` and ``host.`` subdomains."""
+    prefixes = ("", "mail.", "android.", "autodiscover.", "host.")
+    return tuple(f"{scheme}://{prefix}{host}" for prefix in prefixes)
+
+
 @dataclass(frozen=True)
 class SiteDefinition:
     """A publisher site of the CMS: where it lives, its sections, and how to read its pages."""
@@ -116,10 +123,41 @@ class SiteDefinition:
     noise_lines: tuple[str, ...] = CMS_NOISE_LINES
     # Prefixes of noise paragraphs: the comment rules, the copyright line.
     noise_prefixes: tuple[str, ...] = ("شروط النشر:", "جميع الحقوق محفوظة")
+    # Article and writer ids are per site *family* (publisher notes): sites that share one id space
+    # (a site and the hosts that copy it) share a family; empty means the site is its own family.
+    family: str = ""
+    # A local update stamp names its zone: emiratesvoice prints ``آخر تحديث 21:44:11 بتوقيت أبوظبي``
+    # (``timezone`` Asia/Dubai). None: the stamp is in GMT, as on arabstoday.
+    update_zone_label: str | None = None
+    amp_prefix: str = "/amp"  # AMP copies: the same article under this path prefix
+    # Discovery without listings (``-a discover=``). RSS paths come from public news-app
+    # configurations; the per-section feed, the sitemap and the by-id path are assumptions about the
+    # live CMS to verify (the replica serves them all; see the README's discovery sections).
+    rss_paths: tuple[str, ...] = ("/ar/rss",)
+    section_rss_path: str = "/rss/{id}"
+    sitemap_path: str = "/sitemap.xml"  # used when robots.txt names no sitemap
+    article_by_id_path: str = "/article/{id}"  # redirects to the canonical URL (back-fill)
+    article_id_width: int = 6  # ids are zero-padded strings (``095935``)
 
     @cached_property
     def article_path_re(self) -> re.Pattern[str]:
         return re.compile(self.article_path)
+
+    @property
+    def family_key(self) -> str:
+        """The id space of the site's articles: mirrors of one family are the same article."""
+        return self.family or self.key
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """Every ``scheme://host`` the site is served from: its base URL, then its mirrors."""
+        return (self.base_url, *self.mirrors)
+
+    def section_for_path(self, section_or_writer_id: str) -> Section | None:
+        """The section of an article path's first segment (a section id, or ``w-<writerId>``)."""
+        if section_or_writer_id.startswith("w-"):
+            return next((s for s in self.sections if s.kind == "opinion"), None)
+        return next((s for s in self.sections if s.id == section_or_writer_id and s.kind != "opinion"), None)
 
     def section(self, key: str) -> Section:
         for section in self.sections:

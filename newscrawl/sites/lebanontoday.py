@@ -1,0 +1,26 @@
+"""«لبنان اليوم» (lebanontoday.net), a sister site of «العرب اليوم» on the same CMS.
+
+Hosts and brand label from the publisher notes. Section ids and names are placeholders in the
+network's pattern, to verify on the live site before a production crawl of it.
+"""
+
+from newscrawl.sites.base import Section, SiteDefinition, mirror_origins
+
+HOST = "lebanontoday.net"
+
+SITE = SiteDefinition(
+    key="lebanontoday",
+    name="لبنان اليوم",
+    brand="لبنان اليوم",
+    base_url=f"https://www.{HOST}",
+    mirrors=mirror_origins(HOST),
+    sections=(
+        Section("lebanon", "1", "أخبار لبنان"),
+        Section("arab", "2", "أخبار عربية"),
+        Section("world", "3", "أخبار عالمية"),
+        Section("economy", "6", "اقتصاد"),
+        Section("culture", "10", "فن وثقافة"),
+        Section("writers", "w", "مقالات", kind="opinion"),
+    ),
+    timezone="UTC",
+)

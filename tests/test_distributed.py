@@ -1,0 +1,493 @@
+"""Distributed mode (issue 8): a shared Redis frontier and state, several crawl processes, scrapyd.
+
+The servers are real and on loopback (tests/servers.py): Debian's redis-server and scrapyd from PyPI,
+each on a free port with its files in a temporary directory. Crawls run as subprocesses, as a user
+runs them. Missing servers skip these tests locally and fail them under CI=true.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.request import request_from_dict
+
+from newscrawl.distributed import LEASE_META, FrontierKeys
+from newscrawl.extract import ListingEntry
+from newscrawl.sites import get_site
+from spiders.arabstoday import ArabsTodaySpider
+from tests.conftest import RunningReplica, start_replica
+from tests.servers import ROOT, RedisServer, missing, start_redis, start_scrapyd, wait_until
+
+# Sections crawled without a browser: the render sections need Chromium, which is not under test here.
+SECTIONS = tuple(s.key for s in get_site("arabstoday").sections if not s.render)
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+# Quick to notice a dead process and to close once the frontier is idle: tests must end.
+WORKER_SETTINGS = ("-s", "NEWSCRAWL_IDLE_CLOSE=2", "-s", "NEWSCRAWL_LEASE_TTL=3",
+                   "-s", "TELNETCONSOLE_ENABLED=0", "-s", "LOG_LEVEL=INFO")
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = start_redis(tmp_path / "redis")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def big_replica() -> Iterator[RunningReplica]:
+    """A few thousand articles: enough for two processes to share."""
+    running = start_replica("--articles", "2000", "--seed", "23")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def small_replica() -> Iterator[RunningReplica]:
+    running = start_replica("--articles", "300", "--seed", "31")
+    yield running
+    running.stop()
+
+
+def expected_urls(replica: RunningReplica, sections: tuple[str, ...] = SECTIONS) -> set[str]:
+    import urllib.request
+
+    with urllib.request.urlopen(replica.url + "/__replica__/manifest.json?fields=url,section",
+                                timeout=120) as resp:
+        manifest = json.load(resp)
+    return {a["url"] for a in manifest["articles"] if a["section"] in sections}
+
+
+def feed_urls(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [json.loads(line)["url"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def push_seeds(redis: RedisServer, replica: RunningReplica, *extra: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "push-seeds", "-s", f"REDIS_URL={redis.url}",
+         "-a", f"base_url={replica.url}", "-a", "sections=" + ",".join(SECTIONS), *extra],
+        cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def start_worker(redis: RedisServer, replica: RunningReplica, feed: Path,
+                 *extra: str) -> subprocess.Popen[bytes]:
+    """One crawl process of the distributed run, logging beside its feed."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "arabstoday", "-a", f"base_url={replica.url}",
+           "-a", "sections=" + ",".join(SECTIONS), "-s", f"REDIS_URL={redis.url}", *WORKER_SETTINGS,
+           "-O", str(feed), *extra]
+    log = feed.with_suffix(".log").open("wb")
+    return subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+
+
+def finish(process: subprocess.Popen[bytes], feed: Path, timeout: float = 180) -> str:
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log = feed.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert process.returncode == 0, f"crawl exited {process.returncode}:\n{log[-4000:]}"
+    return log
+
+
+def frontier_left(redis: RedisServer) -> dict[str, int]:
+    client = redis.client()
+    keys = FrontierKeys.from_settings(Settings(), "arabstoday")
+    return {"queued": client.zcard(keys.queue), "leased": client.hlen(keys.processing),
+            "seeds": client.llen(keys.start), "workers": client.scard(keys.workers)}
+
+
+def distributed_spider(redis_url: str, **args: Any) -> ArabsTodaySpider:
+    """The spider as ``scrapy crawl -s REDIS_URL=…`` builds it, without starting a reactor."""
+    settings = Settings()
+    settings.setmodule("newscrawl.settings", priority="project")
+    settings.set("REDIS_URL", redis_url, priority="cmdline")
+    crawler = Crawler(ArabsTodaySpider, settings)
+    spider = ArabsTodaySpider.from_crawler(crawler, base_url="http://127.0.0.1:9",
+                                           sections=",".join(SECTIONS), **args)
+    crawler.stats = MemoryStatsCollector(crawler)
+    return spider
+
+
+def join(spider: ArabsTodaySpider) -> None:
+    """``DistributedCrawl.join`` without the reactor: one heartbeat, and registration."""
+    crawl = spider.distributed
+    crawl.worker.beat()
+    crawl.server.sadd(crawl.keys.workers, crawl.worker.id)
+
+
+# -- off by default ------------------------------------------------------------------------------
+
+
+def test_single_machine_crawl_imports_no_redis(small_replica: RunningReplica, tmp_path: Path) -> None:
+    """Without REDIS_URL nothing of Redis is imported, so a plain install needs none of it."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "scrapy", "crawl", "arabstoday",
+         "-a", f"base_url={small_replica.url}", "-a", "sections=syria", "-a", "max_pages=1",
+         "-s", "TELNETCONSOLE_ENABLED=0", "-O", str(tmp_path / "plain.jsonl")],
+        cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert not {m for m in imported if m.split(".")[0] in {"redis", "scrapy_redis"}}
+    assert "newscrawl.frontier" not in imported
+    assert feed_urls(tmp_path / "plain.jsonl")
+
+
+def test_distributed_mode_installs_scrapy_redis(redis_server: RedisServer) -> None:
+    spider = distributed_spider(redis_server.url)
+    settings = spider.crawler.settings
+    assert settings["SCHEDULER"] == "newscrawl.frontier.LeasedScheduler"
+    assert settings["SCHEDULER_QUEUE_CLASS"] == "newscrawl.frontier.LeasedPriorityQueue"
+    assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
+    assert settings.getbool("SCHEDULER_PERSIST")
+    assert "newscrawl.frontier.LeaseMiddleware" in settings.getdict("SPIDER_MIDDLEWARES")
+    from newscrawl.state_redis import RedisStateStore
+
+    assert isinstance(spider.incremental.store, RedisStateStore)  # the state goes beside the frontier
+
+
+# -- scrapy-redis on Scrapy ≥ 2.16 -----------------------------------------------------------------
+
+
+def test_scrapy_redis_spider_reads_no_seeds_at_start_on_this_scrapy(redis_server: RedisServer) -> None:
+    """scrapy-redis's RedisSpider reads its seeds in ``start_requests()``, which Scrapy ≥2.16 no
+    longer calls: its ``start()`` is Scrapy's own and yields nothing, so seeds would come only on
+    the first idle signal. Hence the spider here reads them in its own ``start()`` (next test)."""
+    from scrapy_redis.spiders import RedisMixin, RedisSpider
+
+    class Probe(RedisSpider):
+        name = "probe"
+
+    settings = Settings({"REDIS_URL": redis_server.url})
+    spider = Probe.from_crawler(Crawler(Probe, settings))
+    redis_server.client().rpush("probe:start_urls", json.dumps({"url": "http://127.0.0.1:9/a"}))
+    assert "start_requests" in vars(RedisMixin) and "start" not in vars(RedisMixin)
+
+    async def collect() -> list[Any]:
+        return [request async for request in spider.start()]
+
+    assert asyncio.run(collect()) == []
+    assert redis_server.client().llen("probe:start_urls") == 1  # still there: never read at start
+
+
+def test_seeds_are_read_in_start(redis_server: RedisServer) -> None:
+    from newscrawl import seeds
+    from newscrawl.arguments import CrawlArguments
+
+    spider = distributed_spider(redis_server.url)
+    args = CrawlArguments.from_kwargs({"base_url": "http://127.0.0.1:9", "sections": "syria,writers"})
+    article = "http://127.0.0.1:9/40/101234-title"
+    seeds.push(spider.distributed.server, spider.distributed.keys,
+               [*seeds.listing_seeds(args), seeds.article_seed(args, article)])
+
+    async def collect() -> list[Request]:
+        return [request async for request in spider.start()]
+
+    requests = asyncio.run(collect())
+    assert [r.url for r in requests] == ["http://127.0.0.1:9/section/40", "http://127.0.0.1:9/writers",
+                                         article]
+    assert requests[0].callback == spider.parse_listing
+    assert requests[0].cb_kwargs == {"section": spider.site.section("syria"), "page": 1}
+    assert requests[2].callback == spider.parse_article
+    assert requests[2].cb_kwargs["entry"].section == "syria"
+
+
+def test_requests_survive_the_redis_queue(redis_server: RedisServer) -> None:
+    """scrapy-redis pickles ``request.to_dict()``: callbacks by name, cb_kwargs with the dataclasses."""
+    from scrapy_redis import picklecompat
+
+    spider = distributed_spider(redis_server.url)
+    entry = ListingEntry(url="http://127.0.0.1:9/40/1-x", section="syria", title="عنوان", summary=None,
+                         thumbnail=None, stamp="GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان")
+    listing = spider._listing_request(spider.site.section("arab"), 3)
+    for request in (spider._request(entry.url, entry), listing):
+        data = picklecompat.loads(picklecompat.dumps(request.to_dict(spider=spider)))
+        back = request_from_dict(data, spider=spider)
+        assert (back.url, back.callback, back.errback, back.cb_kwargs, back.meta) == (
+            request.url, request.callback, request.errback, request.cb_kwargs, request.meta)
+
+
+# -- leases ------------------------------------------------------------------------------------
+
+
+def test_leases_end_with_the_work_and_come_back_from_dead_workers(redis_server: RedisServer) -> None:
+    from newscrawl.frontier import LeasedPriorityQueue
+
+    one, two = distributed_spider(redis_server.url), distributed_spider(redis_server.url)
+    join(one)
+    join(two)
+    crawl = one.distributed
+    queue = LeasedPriorityQueue(crawl.server, one, crawl.keys.queue)
+    entry = ListingEntry("http://127.0.0.1:9/40/7-x", "syria", "t", None, None, None)
+    queue.push(one._request(entry.url, entry))
+    queue.push(one._listing_request(one.site.section("syria"), 2))
+
+    first = queue.pop()
+    lease = first.meta[LEASE_META]
+    assert crawl.server.hlen(crawl.keys.processing) == 1 and len(queue) == 1
+    crawl.output_started(lease)
+    crawl.output_done(lease)  # a callback that produced no item: its work is over
+    assert crawl.server.hlen(crawl.keys.processing) == 0
+
+    second = queue.pop()
+    queue.push(second.replace(dont_filter=True))  # a retry: back in the queue, lease ended with it
+    assert crawl.server.hlen(crawl.keys.processing) == 0 and len(queue) == 1
+
+    held = queue.pop()
+    assert two.distributed.recover() == 0  # its owner is alive: nothing to take
+    crawl.server.delete(crawl.worker.key)  # SIGKILL: the heartbeat lapses
+    assert two.distributed.recover() == 1
+    assert crawl.server.hlen(crawl.keys.processing) == 0
+    again = LeasedPriorityQueue(crawl.server, two, crawl.keys.queue).pop()
+    assert (again.url, again.callback, again.cb_kwargs) == (
+        held.url, getattr(two, held.callback.__name__), held.cb_kwargs)
+    assert again.meta[LEASE_META] != held.meta[LEASE_META]
+
+
+def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_server: RedisServer) -> None:
+    """Scrapy buffers a callback's output before queueing it: a lease released when the output is
+    consumed could lose the next-page request to a SIGKILL. It waits for each child to be queued."""
+    from scrapy.http import HtmlResponse
+
+    from newscrawl.distributed import PARENT_META
+    from newscrawl.frontier import LeasedPriorityQueue, LeaseMiddleware
+
+    spider = distributed_spider(redis_server.url)
+    spider.crawler.spider = spider  # as Crawler.crawl() sets it
+    join(spider)
+    crawl = spider.distributed
+    queue = LeasedPriorityQueue(crawl.server, spider, crawl.keys.queue)
+    queue.push(spider._listing_request(spider.site.section("syria"), 1))
+    request = queue.pop()
+    response = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    child = spider._listing_request(spider.site.section("syria"), 2)
+    item = {"url": "http://127.0.0.1:9/40/1-x"}
+
+    async def output() -> Any:
+        yield child
+        yield item
+
+    async def consume() -> list[Any]:
+        return [x async for x in LeaseMiddleware(spider.crawler).process_spider_output(response, output())]
+
+    assert asyncio.run(consume()) == [child, item]
+    assert child.meta[PARENT_META] == request.meta[LEASE_META]
+    assert crawl.server.hlen(crawl.keys.processing) == 1  # output consumed, nothing settled yet
+    crawl.child_queued(child)
+    assert crawl.server.hlen(crawl.keys.processing) == 1  # the item is still in the pipelines
+    crawl._item_dropped(item, response)  # e.g. unchanged since the last run
+    assert crawl.server.hlen(crawl.keys.processing) == 0
+
+
+def test_claims_are_atomic_between_processes(redis_server: RedisServer) -> None:
+    from newscrawl.state import ArticleState
+    from newscrawl.state_redis import RedisStateStore, Worker
+
+    client = redis_server.client()
+    a = RedisStateStore(redis_server.url, Worker(client))
+    b = RedisStateStore(redis_server.url, Worker(client))
+    a.worker.beat()
+    b.worker.beat()
+    assert a.claim("arabstoday:40/1", "fp1")
+    assert not b.claim("arabstoday:40/1", "fp1")  # a live process holds it
+    a.mark_exported([ArticleState("arabstoday:40/1", "http://x/40/1", "lfp", "fp1", etag='"e"')])
+    assert a.get("arabstoday:40/1").etag == '"e"' and a.count() == 1
+    assert not b.claim("arabstoday:40/1", "fp1")  # this very version is exported
+    assert b.claim("arabstoday:40/1", "fp1", force=True)  # -a full=1
+    assert b.claim("arabstoday:40/1", "fp2")  # a new version, claimed by b itself
+    assert a.claim("arabstoday:40/9", "x")
+    client.delete(a.worker.key)  # a dies: its claim lapses with it
+    assert b.claim("arabstoday:40/9", "x")
+
+    b.record_failure("http://x/40/5", "http_503", 2, {"entry": {"url": "http://x/40/5"}})
+    b.record_failure("http://x/40/5", "TimeoutError", 1, {})
+    (failure,) = a.failures()
+    assert (failure.reason, failure.attempts, failure.meta) == ("TimeoutError", 3, {})
+    a.mark_exported([ArticleState("arabstoday:40/5", "http://x/40/5", None, "fp")])
+    assert a.failures() == []
+    b.close()
+    assert client.hlen("newscrawl:state:claims") == 0  # uncommitted claims given up on close
+
+
+# -- several crawl processes ---------------------------------------------------------------------
+
+
+def test_two_processes_share_one_crawl(redis_server: RedisServer, big_replica: RunningReplica,
+                                       tmp_path: Path) -> None:
+    expected = expected_urls(big_replica)
+    assert len(expected) > 1500
+    assert "pushed" in push_seeds(redis_server, big_replica)
+    feeds = [tmp_path / "one.jsonl", tmp_path / "two.jsonl"]
+    processes = [start_worker(redis_server, big_replica, feed) for feed in feeds]
+    for process, feed in zip(processes, feeds, strict=True):
+        finish(process, feed)
+    one, two = (feed_urls(feed) for feed in feeds)
+    exported = one + two
+    duplicates = [url for url, n in Counter(exported).items() if n > 1]
+    assert not duplicates, f"{len(duplicates)} articles exported twice, e.g. {duplicates[:3]}"
+    assert set(exported) == expected, (len(expected - set(exported)), len(set(exported) - expected))
+    assert min(len(one), len(two)) >= 0.2 * len(expected), (len(one), len(two))  # both did real work
+    assert frontier_left(redis_server) == {"queued": 0, "leased": 0, "seeds": 0, "workers": 0}
+    assert redis_server.client().hlen("newscrawl:state:articles") == len(expected)
+
+
+def test_a_killed_process_loses_nothing(redis_server: RedisServer, big_replica: RunningReplica,
+                                        tmp_path: Path) -> None:
+    """SIGKILL one of two processes mid-crawl and start a replacement: the survivor and the new one
+    export every article once; what the killed one held is recovered once its heartbeat lapses."""
+    expected = expected_urls(big_replica)
+    push_seeds(redis_server, big_replica)
+    victim = start_worker(redis_server, big_replica, tmp_path / "victim.jsonl")
+    survivor = start_worker(redis_server, big_replica, tmp_path / "survivor.jsonl")
+    client = redis_server.client()
+    keys = FrontierKeys.from_settings(Settings(), "arabstoday")
+
+    def victim_busy() -> bool:
+        ids = [w.decode() for w in client.smembers(keys.workers) if f":{victim.pid}:" in w.decode()]
+        return bool(ids) and client.scard(keys.dupefilter) > 500 and (
+            client.scard(keys.leases(ids[0])) + client.scard(keys.done(ids[0])) > 0)
+
+    wait_until(victim_busy, 120, "the victim to hold leases mid-crawl", interval=0.05)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    replacement = start_worker(redis_server, big_replica, tmp_path / "replacement.jsonl")
+    logs = finish(survivor, tmp_path / "survivor.jsonl") + finish(replacement, tmp_path / "replacement.jsonl")
+
+    exported = feed_urls(tmp_path / "survivor.jsonl") + feed_urls(tmp_path / "replacement.jsonl")
+    duplicates = [url for url, n in Counter(exported).items() if n > 1]
+    assert not duplicates, f"{len(duplicates)} articles exported twice, e.g. {duplicates[:3]}"
+    missing_urls = expected - set(exported)
+    assert not missing_urls, f"{len(missing_urls)} articles lost, e.g. {sorted(missing_urls)[:3]}"
+    assert "'frontier/recovered'" in logs
+    assert frontier_left(redis_server) == {"queued": 0, "leased": 0, "seeds": 0, "workers": 0}
+
+
+def test_the_shared_state_makes_the_next_run_incremental(redis_server: RedisServer,
+                                                         small_replica: RunningReplica,
+                                                         tmp_path: Path) -> None:
+    """Two processes per run: the second run downloads nothing again (304 to conditional requests),
+    whichever process parsed an article's listing entry and whichever downloaded it."""
+    expected = expected_urls(small_replica)
+
+    def run(name: str) -> tuple[list[str], str]:
+        feeds = [tmp_path / f"{name}-{i}.jsonl" for i in (1, 2)]
+        processes = [start_worker(redis_server, small_replica, feed) for feed in feeds]
+        logs = "".join(finish(process, feed) for process, feed in zip(processes, feeds, strict=True))
+        return feed_urls(feeds[0]) + feed_urls(feeds[1]), logs
+
+    push_seeds(redis_server, small_replica)
+    first, _ = run("first")
+    assert sorted(first) == sorted(expected)
+
+    out = push_seeds(redis_server, small_replica)  # a new run: frontier emptied, state kept
+    assert "new run" in out
+    second, logs = run("second")
+    assert second == []  # nothing new or changed
+    not_modified = sum(int(n) for n in re.findall(r"'incremental/not_modified': (\d+)", logs))
+    assert not_modified == len(expected)
+    assert "listing_changed" not in logs
+
+
+def test_push_seeds_refuses_to_reset_a_running_crawl(redis_server: RedisServer,
+                                                     small_replica: RunningReplica) -> None:
+    client = redis_server.client()
+    keys = FrontierKeys.from_settings(Settings(), "arabstoday")
+    client.sadd(keys.workers, "host:1:abc")
+    client.set("newscrawl:worker:host:1:abc", "now", ex=30)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "push-seeds", "-s", f"REDIS_URL={redis_server.url}",
+         "-a", f"base_url={small_replica.url}"], cwd=ROOT, env=ENV, capture_output=True, text=True,
+        timeout=60)
+    assert proc.returncode == 1 and "still running" in proc.stdout
+    assert "new run" in push_seeds(redis_server, small_replica, "--force")
+    assert client.llen(keys.start) == len(SECTIONS)
+    assert "added to the current run" in push_seeds(redis_server, small_replica, "--keep")
+    assert client.llen(keys.start) == 2 * len(SECTIONS)
+
+
+# -- scrapyd -----------------------------------------------------------------------------------
+
+
+def test_deploy_to_scrapyd_and_schedule_a_crawl(small_replica: RunningReplica, tmp_path: Path) -> None:
+    """scrapyd-deploy builds the egg from setup.py/pyproject, scrapyd runs the crawl from it."""
+    try:
+        import scrapyd_client  # noqa: F401
+    except ImportError:
+        missing("scrapyd-client", "pip install -e '.[test]'")
+    scrapyd = start_scrapyd(tmp_path / "scrapyd")
+    try:
+        xdg = tmp_path / "xdg"
+        xdg.mkdir()
+        (xdg / "scrapy.cfg").write_text(f"[deploy:loopback]\nurl = {scrapyd.url}\n", encoding="utf-8")
+        env = {**ENV, "XDG_CONFIG_HOME": str(xdg)}
+        egg = tmp_path / "newscrawl.egg"
+        deploy = [sys.executable, "-m", "scrapyd_client.deploy"]
+        build = subprocess.run([*deploy, "--build-egg", str(egg)], cwd=ROOT, env=env,
+                               capture_output=True, text=True, timeout=300)
+        assert build.returncode == 0, build.stderr[-3000:]
+        names = set(zipfile.ZipFile(egg).namelist())
+        for needed in ("newscrawl/settings.py", "newscrawl/frontier.py", "spiders/arabstoday.py",
+                       "pipelines/state.py", "newscrawl/commands/push-seeds.py",
+                       "newscrawl/replica/data/seed_article.txt"):
+            assert needed in names, needed
+        entry_points = zipfile.ZipFile(egg).read("EGG-INFO/entry_points.txt").decode()
+        assert "settings = newscrawl.settings" in entry_points  # how scrapyd finds the settings
+
+        deployed = subprocess.run([*deploy, "loopback", "--egg", str(egg), "--version", "r1"], cwd=ROOT,
+                                  env=env, capture_output=True, text=True, timeout=120)
+        assert deployed.returncode == 0 and '"status": "ok"' in deployed.stdout, deployed.stderr[-3000:]
+        assert scrapyd.get("listspiders.json", project="newscrawl")["spiders"] == ["arabstoday"]
+
+        feed = tmp_path / "scheduled.jsonl"
+        job = scrapyd.post("schedule.json", [
+            ("project", "newscrawl"), ("spider", "arabstoday"),
+            ("base_url", small_replica.url), ("sections", "syria,writers"),
+            ("setting", "FEEDS=" + json.dumps({str(feed): {"format": "jsonlines"}})),
+            ("setting", "TELNETCONSOLE_ENABLED=0"),
+        ])
+        assert job["status"] == "ok", job
+
+        def finished() -> dict[str, Any] | None:
+            jobs = scrapyd.get("listjobs.json", project="newscrawl")
+            return next((j for j in jobs["finished"] if j["id"] == job["jobid"]), None)
+
+        done = wait_until(finished, 180, "the scheduled crawl to finish", interval=0.5)
+        log = scrapyd.directory / "logs" / "newscrawl" / "arabstoday" / f"{job['jobid']}.log"
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        assert "'finish_reason': 'finished'" in text, (done, text[-3000:])
+        exported = feed_urls(feed)
+        assert len(exported) == len(set(exported))
+        assert set(exported) == expected_urls(small_replica, ("syria", "writers"))
+    finally:
+        scrapyd.stop()
+
+
+def test_scrapy_cfg_deploy_target() -> None:
+    from configparser import ConfigParser
+
+    cfg = ConfigParser()
+    cfg.read(ROOT / "scrapy.cfg")
+    assert cfg["deploy"]["url"] == "http://localhost:6800/"
+    assert cfg["deploy"]["project"] == "newscrawl"
