@@ -190,6 +190,10 @@ class Network:
         target = self.target_of(url)
         if target is None:
             return url
+        amp = target.site.amp_prefix
+        if (url.isascii() and "#" not in url and url.startswith(target.base_url + "/")
+                and not (amp and url.startswith(target.base_url + amp + "/"))):
+            return url  # the common case, already the regular page on the primary origin
         parts = urlsplit(safe_url_string(url))
         path = parts.path
         amp = target.site.amp_prefix
@@ -217,9 +221,14 @@ def comparable_url(url: str) -> str:
     """
     if not url.isascii():  # a raw UTF-8 slug: percent-encode it as browsers send it
         url = safe_url_string(url)
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
+    # string search, not urlsplit: this runs for every link to an article (see netloc)
+    cut = min((pos for pos in (url.find("?"), url.find("#")) if pos != -1), default=len(url))
+    url = url[:cut]
+    start = url.find("//") + 2 if "//" in url else 0
+    slash = url.find("/", start)
+    if slash == -1:
+        return url.lower() + "/"
+    return url[:slash].lower() + (url[slash:].rstrip("/") or "/")
 
 
 def _sections(site: SiteDefinition, keys: tuple[str, ...] | None, single: bool) -> tuple[Section, ...]:
