@@ -348,8 +348,8 @@ class DistributedCrawl:
             logger.warning("Not a seed (expected JSON with a url): %r", data[:200])
             return None
         if seed.get("kind") == "article" or (seed.get("kind") is None and article_key(spider.site, url)):
-            entry = ListingEntry(url=url, section=seed.get("section") or "", title=None, summary=None,
-                                 thumbnail=None, stamp=None)
+            entry = ListingEntry(url=url, section=seed.get("section") or None, title=None, summary=None,
+                                 thumbnail=None, stamp=None, site=spider.site.key)
             return spider._article_request(entry)
         try:
             section = spider.site.section(seed["section"])

@@ -21,7 +21,9 @@ from newscrawl.text import normalize_space
 @lru_cache(maxsize=512)
 def compiled(css: str) -> etree.XPath:
     """The compiled XPath of a CSS selector (cached: each selector string is compiled once)."""
-    return etree.XPath(css2xpath(css))
+    # smart_strings=False: plain str results, which do not keep the whole page tree alive from an
+    # exported field (an lxml "smart string" holds a reference to its element)
+    return etree.XPath(css2xpath(css), smart_strings=False)
 
 
 def select(node: Any, css: str) -> list[Any]:
@@ -32,7 +34,7 @@ def select(node: Any, css: str) -> list[Any]:
 @lru_cache(maxsize=512)
 def compiled_first(css: str) -> etree.XPath:
     """XPath of the first match only: libxml2 stops at ``(…)[1]`` instead of collecting all."""
-    return etree.XPath(f"({css2xpath(css)})[1]")
+    return etree.XPath(f"({css2xpath(css)})[1]", smart_strings=False)
 
 
 def first(node: Any, css: str) -> Any | None:

@@ -353,6 +353,21 @@ def test_two_processes_share_one_crawl(redis_server: RedisServer, big_replica: R
     assert redis_server.client().hlen("newscrawl:state:articles") == len(expected)
 
 
+def test_a_waiting_process_takes_seeds_pushed_later(redis_server: RedisServer,
+                                                    small_replica: RunningReplica, tmp_path: Path) -> None:
+    """A process started before the seeds waits (the idle handler polls the start key) and crawls
+    them once they come: processes can join a run, or wait for one, in any order."""
+    feed = tmp_path / "early.jsonl"
+    early = start_worker(redis_server, small_replica, feed, "-s", "NEWSCRAWL_IDLE_CLOSE=5")
+    client = redis_server.client()
+    keys = FrontierKeys.from_settings(Settings(), "arabstoday")
+    wait_until(lambda: client.scard(keys.workers), 60, "the process to join the frontier")
+    assert "added to the current run" in push_seeds(redis_server, small_replica, "--keep")
+    log = finish(early, feed)
+    assert sorted(feed_urls(feed)) == sorted(expected_urls(small_replica))
+    assert "'frontier/seeds': " in log
+
+
 def test_a_killed_process_loses_nothing(redis_server: RedisServer, big_replica: RunningReplica,
                                         tmp_path: Path) -> None:
     """SIGKILL one of two processes mid-crawl and start a replacement: the survivor and the new one
