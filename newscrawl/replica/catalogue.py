@@ -52,7 +52,6 @@ from newscrawl.sites.base import Section, SiteDefinition
 #: Publication time of the newest generated article (the seed page's visit day).
 NEWEST = datetime(2025, 4, 22, 10, 56, tzinfo=UTC)
 #: The seed article: where it lives and its publisher stamps (its listing stamp is in the brief).
-SEED_FILE = Path(__file__).with_name("data") / "seed_article.txt"
 SEED_ARTICLE_ID = "095935"
 SEED_SECTION_KEY = "syria"
 SEED_PUBLISHED = datetime(2018, 6, 8, 12, 41, tzinfo=UTC)
@@ -305,9 +304,19 @@ def _split_dateline(line: str) -> tuple[str, str]:
     raise ValueError(f"not a dateline: {line!r}")
 
 
-def load_seed(path: Path = SEED_FILE) -> SeedPage:
+def _seed_text(path: Path | None) -> str:
+    """The seed page's text: from ``path``, else from the package data (importlib.resources, so it
+    is also found inside a zipped egg, as scrapyd deploys the project)."""
+    if path is not None:
+        return path.read_text(encoding="utf-8")
+    from importlib.resources import files
+
+    return files("newscrawl.replica").joinpath("data/seed_article.txt").read_text(encoding="utf-8")
+
+
+def load_seed(path: Path | None = None) -> SeedPage:
     """Parse the seed page's visible text (see the brief for its top-to-bottom layout)."""
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    lines = [line.strip() for line in _seed_text(path).splitlines()]
     lines = [line for line in lines if line]  # str.strip() also drops the NBSP-only lines
     title, updated_raw, _label, subtitle = lines[:4]
     caption, dateline = lines[7], lines[8]
