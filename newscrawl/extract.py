@@ -242,19 +242,19 @@ def _json_ld_article(root: Any, css: str) -> dict[str, Any]:
     return {}
 
 
+def _ld_value(ld: dict[str, Any], key: str, inner: str) -> str | None:
+    """A JSON-LD property that may be a string, an object (``{inner: …}``) or a list of either."""
+    value = ld.get(key)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get(inner)
+    return value if isinstance(value, str) else None
+
+
 def _ld_image(ld: dict[str, Any]) -> str | None:
-    image = ld.get("image")
-    if isinstance(image, list):
-        image = image[0] if image else None
-    if isinstance(image, dict):
-        image = image.get("url")
-    return image if isinstance(image, str) else None
+    return _ld_value(ld, "image", "url")
 
 
 def _ld_author(ld: dict[str, Any]) -> str | None:
-    author = ld.get("author")
-    if isinstance(author, list):
-        author = author[0] if author else None
-    if isinstance(author, dict):
-        author = author.get("name")
-    return author if isinstance(author, str) else None
+    return _ld_value(ld, "author", "name")
