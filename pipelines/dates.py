@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -69,7 +70,7 @@ class ArabicDatePipeline:
                issues: list[dict[str, str]]) -> DateResult | None:
         if not raw:
             return None
-        result = parse_date(raw, default_tz=tz)
+        result = _parse_stamp(raw, tz)
         codes = list(result.issues)
         if result.value is None and "unparsed" not in codes:
             codes.insert(0, "unparsed")  # every unreadable stamp counts under dates/unparsed too
@@ -81,6 +82,13 @@ class ArabicDatePipeline:
         issues.append({"field": field, "raw": raw, "issue": code})
         self.stats.inc_value(f"dates/{code}")
         logger.warning("Date issue %s in %s %r of %s", code, field, raw, url)
+
+
+@lru_cache(maxsize=8192)
+def _parse_stamp(raw: str, tz: str) -> DateResult:
+    """parse_date, remembered: the same stamps come back on every page (related and latest lists),
+    and a zone-stated stamp's value does not depend on when it is read. DateResult is immutable."""
+    return parse_date(raw, default_tz=tz)
 
 
 def _utc_datetime(result: DateResult | None) -> datetime | None:
