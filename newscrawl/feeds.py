@@ -1,4 +1,4 @@
-"""FEEDS presets: named feed configurations a scheduled run selects with one setting."""
+"""Settings derived at start-up from the project's own: FEEDS presets and the User-Agent."""
 
 from __future__ import annotations
 
@@ -16,3 +16,11 @@ def apply_feed_preset(settings: BaseSettings) -> None:
             f"NEWSCRAWL_FEED_PRESET={name!r} is not a preset; known: {', '.join(sorted(presets))}"
         )
     settings.set("FEEDS", presets[name], priority="spider")
+
+
+def apply_user_agent(settings: BaseSettings) -> None:
+    """``USER_AGENT`` from ``NEWSCRAWL_USER_AGENT`` and ``NEWSCRAWL_CONTACT``, unless the user set it."""
+    if settings.getpriority("USER_AGENT") > settings.getpriority("BOT_NAME"):
+        return
+    agent = settings.get("NEWSCRAWL_USER_AGENT").format(contact=settings.get("NEWSCRAWL_CONTACT"))
+    settings.set("USER_AGENT", agent, priority="spider")

@@ -7,8 +7,10 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # --- politeness (the live publisher) -------------------------------------------------------------
+# USER_AGENT is built from these when the crawl starts (newscrawl/feeds.py apply_user_agent), so
+# -s NEWSCRAWL_CONTACT=mailto:you@example.org changes it; -s USER_AGENT=… replaces it whole.
 NEWSCRAWL_CONTACT = "https://github.com/newscrawl/newscrawl"
-USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT}; Arabic news archiving crawler)"
+NEWSCRAWL_USER_AGENT = "newscrawl/0.1 (+{contact}; Arabic news archiving crawler)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 # Items and requests processed in parallel per response. Scrapy's default (100) starts 100 asyncio

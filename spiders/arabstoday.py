@@ -25,7 +25,7 @@ from newscrawl.extract import (
     load_article,
     next_page_url,
 )
-from newscrawl.feeds import apply_feed_preset
+from newscrawl.feeds import apply_feed_preset, apply_user_agent
 from newscrawl.incremental import IncrementalState, identity_of
 from newscrawl.render import (
     BrowserUnavailable,
@@ -89,6 +89,7 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArabsTodaySpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_feed_preset(crawler.settings)
+        apply_user_agent(crawler.settings)
         if spider.args.source == "replica" or spider.args.base_url:
             # A local replica or mirror: no politeness delays against our own loopback server.
             for name, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
