@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,13 +89,6 @@ def run_crawl(tmp_path: Path, *args: str, feeds: tuple[str, ...] = ("items.jsonl
     return CrawlResult(proc.returncode, proc.stderr + proc.stdout, paths)
 
 
-@pytest.fixture
-def crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
-    def _crawl(*args: str, **kwargs: Any) -> CrawlResult:
-        return run_crawl(tmp_path, *args, **kwargs)
-    return _crawl
-
-
 def static_sections() -> tuple[str, str]:
     """``-a sections=…`` of every section that needs no browser (the browser tests cover the rest)."""
     from newscrawl.sites import get_site
@@ -111,12 +104,15 @@ def replica_stats(replica: RunningReplica, reset: bool = False) -> dict[str, Any
         return json.load(resp)
 
 
-def manifest_of(replica: RunningReplica, exported_only: bool = True) -> list[dict[str, Any]]:
-    """The manifest's articles of the static sections (and only those a crawler can export)."""
+def manifest_of(replica: RunningReplica | list[dict[str, Any]],
+                exported_only: bool = True) -> list[dict[str, Any]]:
+    """The manifest's articles (of a running replica, or a list) of the sections that need no
+    browser, and only those a crawler can export."""
     from newscrawl.sites import get_site
 
+    articles = replica.articles if isinstance(replica, RunningReplica) else replica
     static = {s.key for s in get_site("arabstoday").sections if not s.render}
-    return [a for a in replica.articles
+    return [a for a in articles
             if a["section"] in static and (a.get("expect_export", True) or not exported_only)]
 
 

@@ -13,18 +13,13 @@ from lxml import etree
 
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.sites import get_site
-from tests.conftest import SEED_FILE, CrawlResult, RunningReplica, run_crawl
+from tests.conftest import SEED_FILE, CrawlResult, RunningReplica, manifest_of, run_crawl, static_sections
 
 FEEDS = ("items.jsonl", "items.json", "items.csv", "items.xml")
 SITE = get_site("arabstoday")
-# The sections read without a browser: the client-side one (Section.render) is crawled through
-# Chromium in tests/test_render.py, so these tests run on a machine without a browser too.
-STATIC = tuple(s.key for s in SITE.sections if not s.render)
-STATIC_SECTIONS = ("-a", "sections=" + ",".join(STATIC))
-
-
-def static(articles: list[dict]) -> list[dict]:
-    return [a for a in articles if a["section"] in STATIC]
+# The sections read without a browser (static_sections, manifest_of): the client-side one is crawled
+# through Chromium in tests/test_render.py, so these tests run on a machine without a browser too.
+STATIC_SECTIONS = static_sections()
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +42,7 @@ def by_url(items: list[dict]) -> dict[str, dict]:
 
 def test_every_manifest_article_exported_exactly_once(items, replica):
     counts = Counter(item["url"] for item in items)
-    expected = {a["url"] for a in static(replica.articles)}
+    expected = {a["url"] for a in manifest_of(replica)}
     assert {url for url, n in counts.items() if n > 1} == set()
     assert set(counts) == expected
     assert len(items) == len(expected)
@@ -55,7 +50,7 @@ def test_every_manifest_article_exported_exactly_once(items, replica):
 
 def test_fields_equal_the_manifest(by_url, replica):
     mismatches = []
-    for article in static(replica.articles):
+    for article in manifest_of(replica):
         item = by_url[article["url"]]
         expected = {
             "article_id": article["article_id"],
@@ -133,7 +128,7 @@ def test_no_body_holds_noise(items):
 
 
 def test_listing_fields_carried_to_article(by_url, replica):
-    for article in static(replica.articles):
+    for article in manifest_of(replica):
         item = by_url[article["url"]]
         assert item["summary"] == article["summary"]
         assert item["published_raw"] == article["listing_stamp"]
@@ -185,7 +180,7 @@ def test_embedded_replica_mode(tmp_path: Path):
     result = run_crawl(tmp_path, "-a", "source=replica", "-a", "replica_articles=40", "-a", "replica_seed=5",
                        *STATIC_SECTIONS)
     assert result.returncode == 0, result.log[-3000:]
-    expected = {a["article_id"] for a in static(Catalogue(articles=40, seed=5).manifest("http://x"))}
+    expected = {a["article_id"] for a in manifest_of(Catalogue(articles=40, seed=5).manifest("http://x"))}
     assert sorted(i["article_id"] for i in result.items()) == sorted(expected)
 
 
