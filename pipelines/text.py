@@ -9,14 +9,12 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.sites import SiteDefinition, get_site
-from newscrawl.text import normalize_space, strip_label
-
-_TEXT_FIELDS = ("title", "subtitle", "author", "dateline", "image_caption", "summary",
-                "published_raw", "updated_raw")
+from newscrawl.text import strip_label
 
 
 class TextCleaningPipeline:
-    """Normalize whitespace, drop CMS noise paragraphs from ``body``, strip brand-label prefixes.
+    """Drop CMS noise paragraphs from ``body``, strip brand-label prefixes, drop a subtitle that
+    only repeats the title. Whitespace is already normalized by the ArticleLoader's processors.
 
     Never drops an item: what it removes is counted under ``text/…`` stats.
     """
@@ -31,10 +29,6 @@ class TextCleaningPipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         site = get_site(adapter.get("site") or "arabstoday")
-        for name in _TEXT_FIELDS:
-            value = adapter.get(name)
-            if isinstance(value, str):
-                adapter[name] = normalize_space(value) or None
         for name in ("title", "image_caption"):
             if adapter.get(name):
                 adapter[name] = strip_label(adapter[name], site.brand) or None
