@@ -1,4 +1,6 @@
-"""Run every benchmark: ``python -m bench`` (full sizes) or ``python -m bench --quick`` (< 2 min).
+"""Run the three core benchmarks (dates, parse, crawl): ``python -m bench`` (full sizes) or
+``python -m bench --quick`` (< 2 min). ``bench.render`` (browser) and ``bench.distributed`` (Redis)
+need Chromium and redis-server and are run on their own.
 
 Each benchmark prints its own figures and the exact command that reproduces it; speeds are ratios
 against a baseline measured in the same run, since these machines are shared and noisy.

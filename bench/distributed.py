@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, _vm_hwm_kb, command_line, machine, start_replica  # noqa: E402
+from tests.servers import start_redis  # noqa: E402
 
 IDLE_CLOSE = 1.0
 CRAWL_SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=1",
@@ -55,31 +55,6 @@ class Run:
     duplicates: int
     missing: int
     shares: list[int]
-
-
-def start_redis(directory: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import socket
-
-    server = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(server).exists():
-        raise SystemExit("redis-server is not installed (scripts/install-system-packages.sh)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
-                             "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import redis
-
-    url = f"redis://127.0.0.1:{port}/0"
-    for _ in range(200):
-        try:
-            redis.Redis.from_url(url).ping()
-            return proc, url
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("redis-server did not start")
 
 
 def crawl(n: int, base_url: str, sections: str, tmp: Path, redis_url: str | None,
@@ -148,7 +123,8 @@ def scenario(name: str, articles: int, seed: int, counts: tuple[int, ...],
     replica = start_replica(articles, seed)
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        redis_proc, redis_url = start_redis(tmp)
+        redis_server = start_redis(tmp)  # the tests' helper: a free port, no persistence
+        redis_url = redis_server.url
         try:
             manifest = replica.manifest("url,section")
             expected = {a["url"] for a in manifest["articles"] if a["section"] in keys}
@@ -157,8 +133,7 @@ def scenario(name: str, articles: int, seed: int, counts: tuple[int, ...],
             runs = [crawl(n, replica.url, ",".join(keys), tmp, redis_url, expected, settings)
                     for n in counts]
         finally:
-            redis_proc.kill()
-            redis_proc.wait()
+            redis_server.stop()
             replica.stop()
     rows = [_figures("single, no Redis", plain, pages, 0.0)]
     rows += [_figures(f"{r.processes} x Redis", r, pages, IDLE_CLOSE) for r in runs]

@@ -35,11 +35,15 @@ _SETTINGS = {
 LEASE_MIDDLEWARE = "newscrawl.frontier.LeaseMiddleware"
 
 
+#: URL schemes of a Redis location (the frontier, or the state store: newscrawl/stores.py).
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
 def frontier_url(settings: BaseSettings) -> str | None:
     """The Redis URL of the shared frontier, or None for a single-machine crawl."""
     url = settings.get("REDIS_URL") or settings.get("NEWSCRAWL_FRONTIER") or ""
     url = str(url).strip()
-    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+    if url and not url.startswith(REDIS_SCHEMES):
         raise ValueError(f"REDIS_URL/NEWSCRAWL_FRONTIER={url!r}: expected a redis:// URL")
     return url or None
 

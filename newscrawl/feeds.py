@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.extensions.feedexport import FeedExporter
 from scrapy.settings import BaseSettings
 
 
@@ -24,3 +28,15 @@ def apply_user_agent(settings: BaseSettings) -> None:
         return
     agent = settings.get("NEWSCRAWL_USER_AGENT").format(contact=settings.get("NEWSCRAWL_CONTACT"))
     settings.set("USER_AGENT", agent, priority="spider")
+
+
+def feed_slots(crawler: Crawler) -> list[Any]:
+    """The feed exporter's open slots (one per feed, the current batch of each), or [] without feeds.
+
+    Components that must know when an item is safely stored (the incremental state, distributed
+    leases, the run report's location) follow the slots the exporter wrote it to.
+    """
+    for ext in crawler.extensions.middlewares:
+        if isinstance(ext, FeedExporter):
+            return list(ext.slots)
+    return []

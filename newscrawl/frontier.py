@@ -44,6 +44,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from newscrawl.distributed import LEASE_META, PARENT_META, FrontierKeys
 from newscrawl.extract import ListingEntry, article_key
+from newscrawl.feeds import feed_slots
 from newscrawl.state_redis import WORKER_KEY_PREFIX, Worker, connect
 
 logger = logging.getLogger(__name__)
@@ -148,7 +149,6 @@ class DistributedCrawl:
         self._by_slot: dict[int, set[str]] = {}
         self._to_done: list[str] = []  # exported leases not yet moved to done:<worker> (batched)
         self._idle_since: float | None = None
-        self._feed_exporter: Any = None
         self._left = False
         for handler, signal in ((self._spider_idle, signals.spider_idle),
                                 (self._item_scraped, signals.item_scraped),
@@ -258,7 +258,7 @@ class DistributedCrawl:
         if work is None:
             return
         work.pending -= 1
-        slots = self._slots()
+        slots = feed_slots(self.crawler)
         if slots and work.slot is None:
             work.slot = id(slots[0])
         self._settle(lease, work)  # type: ignore[arg-type]
@@ -308,14 +308,6 @@ class DistributedCrawl:
         leases = self._by_slot.pop(id(slot), set())
         if leases:
             self._release(sorted(leases))
-
-    def _slots(self) -> list[Any]:
-        if self._feed_exporter is None:
-            from scrapy.extensions.feedexport import FeedExporter
-
-            self._feed_exporter = next((ext for ext in self.crawler.extensions.middlewares
-                                        if isinstance(ext, FeedExporter)), False)
-        return list(getattr(self._feed_exporter, "slots", None) or [])
 
     # -- seeds and idling ---------------------------------------------------------------------------
 

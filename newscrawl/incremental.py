@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawl.extract import ListingEntry, article_identity
+from newscrawl.feeds import feed_slots
 from newscrawl.sites import get_site
 from newscrawl.state import ArticleState, fingerprint
 from newscrawl.stores import StateBackend
@@ -49,7 +50,6 @@ class IncrementalState:
         self.full = full
         self._responses: dict[str, dict[str, Any]] = {}  # key -> validators and listing fp, until exported
         self._pending: dict[int, list[ArticleState]] = {}  # feed slot id -> exported, not yet stored
-        self._feed_exporter: Any = None
         crawler.signals.connect(self._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self._feed_slot_closed, signal=signals.feed_slot_closed)
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
@@ -128,7 +128,7 @@ class IncrementalState:
                              content_fp=content_fingerprint(item),
                              updated_raw=_plain(item.get("updated_raw")),
                              etag=info.get("etag"), last_modified=info.get("last_modified"))
-        slots = self._slots()
+        slots = feed_slots(self.crawler)
         if not slots:
             self.stats.inc_value("incremental/not_in_any_feed")
             return
@@ -151,19 +151,10 @@ class IncrementalState:
             logger.warning("%d exported articles were not recorded: their feed was not stored", lost)
         self.store.close()
 
-    def _slots(self) -> list[Any]:
-        if self._feed_exporter is None:
-            from scrapy.extensions.feedexport import FeedExporter
-
-            self._feed_exporter = next(
-                (ext for ext in self.crawler.extensions.middlewares if isinstance(ext, FeedExporter)), False
-            )
-        return list(getattr(self._feed_exporter, "slots", None) or [])
-
 
 def identity_of(item: Any) -> str:
     """The state key of an exported item (see :func:`~newscrawl.extract.article_identity`)."""
-    return article_identity(get_site(item.get("site") or "arabstoday"), item["url"])
+    return article_identity(get_site(item["site"]), item["url"])
 
 
 def _plain(value: Any) -> str | None:

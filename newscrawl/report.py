@@ -23,6 +23,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.feeds import feed_slots
 from newscrawl.items import ARTICLE_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -117,15 +118,11 @@ class RunReport:
     def _beside_first_feed(self) -> str | None:
         """``<feed>.report.json`` beside the first local feed file this run wrote (URI templates
         such as ``%(time)s`` resolved, as the feed exporter resolved them)."""
-        from scrapy.extensions.feedexport import FeedExporter
-
-        for ext in self.crawler.extensions.middlewares:
-            if isinstance(ext, FeedExporter):
-                for slot in ext.slots:
-                    parts = urlsplit(str(slot.uri))
-                    if parts.scheme in ("", "file"):
-                        feed = Path(unquote(parts.path) if parts.scheme else str(slot.uri))
-                        return str(feed.with_name(feed.stem + ".report.json"))
+        for slot in feed_slots(self.crawler):
+            parts = urlsplit(str(slot.uri))
+            if parts.scheme in ("", "file"):
+                feed = Path(unquote(parts.path) if parts.scheme else str(slot.uri))
+                return str(feed.with_name(feed.stem + ".report.json"))
         return None
 
     def spider_closed(self, spider: Any, reason: str) -> None:

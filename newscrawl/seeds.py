@@ -17,7 +17,7 @@ from newscrawl.arguments import CrawlArguments
 from newscrawl.distributed import FrontierKeys
 from newscrawl.extract import article_key
 from newscrawl.sites import get_site
-from newscrawl.state_redis import WORKER_KEY_PREFIX
+from newscrawl.state_redis import state_keys, worker_alive
 
 
 def listing_seeds(args: CrawlArguments) -> list[dict[str, Any]]:
@@ -45,11 +45,7 @@ def article_seed(args: CrawlArguments, url: str) -> dict[str, Any]:
 
 def workers(server: redis.Redis, keys: FrontierKeys) -> dict[str, bool]:
     """Registered crawl processes → alive (their heartbeat key exists)."""
-    found = {}
-    for raw in sorted(server.smembers(keys.workers)):
-        worker = raw.decode()
-        found[worker] = bool(server.exists(WORKER_KEY_PREFIX + worker))
-    return found
+    return {raw.decode(): worker_alive(server, raw.decode()) for raw in sorted(server.smembers(keys.workers))}
 
 
 def reset_frontier(server: redis.Redis, keys: FrontierKeys, force: bool = False) -> None:
@@ -58,13 +54,14 @@ def reset_frontier(server: redis.Redis, keys: FrontierKeys, force: bool = False)
     The incremental state stays (it is what makes the next run incremental). Refused while a crawl
     process is alive, unless ``force``: it would lose the requests it is about to queue.
     """
-    alive = [w for w, up in workers(server, keys).items() if up]
+    found = workers(server, keys)  # one look: the refusal and the clean-up see the same processes
+    alive = [w for w, up in found.items() if up]
     if alive and not force:
         raise RuntimeError(f"{len(alive)} crawl process(es) still running ({', '.join(alive)}): wait for"
                            f" them, add seeds to their run with --keep, or reset anyway with --force")
     with server.pipeline(transaction=True) as pipe:
         pipe.delete(keys.queue, keys.dupefilter, keys.start)
-        for worker, up in workers(server, keys).items():
+        for worker, up in found.items():
             if up:
                 continue
             for set_key in (keys.leases(worker), keys.done(worker)):
@@ -84,12 +81,13 @@ def push(server: redis.Redis, keys: FrontierKeys, seeds: list[dict[str, Any]]) -
 
 def status(server: redis.Redis, keys: FrontierKeys) -> dict[str, Any]:
     """Sizes of the frontier and of the state, and the processes: what ``push-seeds --status`` prints."""
+    articles_key, _, failures_key = state_keys()
     return {
         "seeds": server.llen(keys.start),
         "queued": server.zcard(keys.queue),
         "leased": server.hlen(keys.processing),
         "seen": server.scard(keys.dupefilter),
-        "exported_articles": server.hlen("newscrawl:state:articles"),
-        "failures": server.hlen("newscrawl:state:failures"),
+        "exported_articles": server.hlen(articles_key),
+        "failures": server.hlen(failures_key),
         "workers": workers(server, keys),
     }

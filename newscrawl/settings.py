@@ -24,7 +24,6 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
 # Development switch: -s HTTPCACHE_ENABLED=1 keeps every page under .scrapy/httpcache.
 HTTPCACHE_ENABLED = False
-HTTPCACHE_DIR = "httpcache"
 
 # --- faults: retries with backoff, size limits, redirects ------------------------------------------
 RETRY_ENABLED = True
@@ -92,7 +91,6 @@ NEWSCRAWL_MAX_XML_BYTES = 50 * 1024 * 1024
 # download handler is installed by the spider only for a crawl that renders something.
 NEWSCRAWL_RENDER_ALL = False  # every request through the browser, for a site that needs it
 NEWSCRAWL_CHROMIUM = ""  # empty: the NEWSCRAWL_CHROMIUM environment variable, else /usr/bin/chromium
-PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_MAX_CONTEXTS = 1  # one context: the pages share nothing that needs isolating
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4  # pages rendered at once
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms, as DOWNLOAD_TIMEOUT

@@ -23,12 +23,11 @@ import secrets
 import socket
 from collections.abc import Iterable
 from dataclasses import asdict, fields
-from datetime import UTC, datetime
 from typing import Any
 
 import redis
 
-from newscrawl.state import ArticleState, Failure
+from newscrawl.state import ArticleState, Failure, _now
 
 WORKER_KEY_PREFIX = "newscrawl:worker:"
 DEFAULT_PREFIX = "newscrawl:state"
@@ -93,7 +92,7 @@ class Worker:
         return WORKER_KEY_PREFIX + self.id
 
     def beat(self) -> None:
-        self.server.set(self.key, datetime.now(UTC).isoformat(timespec="seconds"), px=int(self.ttl * 1000))
+        self.server.set(self.key, _now(), px=int(self.ttl * 1000))
 
     def start(self) -> None:
         """Beat now and every ttl/3 seconds (needs a running reactor)."""
@@ -119,8 +118,14 @@ class Worker:
         self._loop = None
         self.server.delete(self.key)
 
-    def alive(self, worker_id: str) -> bool:
-        return bool(self.server.exists(WORKER_KEY_PREFIX + worker_id))
+def worker_alive(server: redis.Redis, worker_id: str) -> bool:
+    """A crawl process is alive while its heartbeat key exists."""
+    return bool(server.exists(WORKER_KEY_PREFIX + worker_id))
+
+
+def state_keys(prefix: str = DEFAULT_PREFIX) -> tuple[str, str, str]:
+    """The Redis keys of the state: exported articles, claims, failures."""
+    return f"{prefix}:articles", f"{prefix}:claims", f"{prefix}:failures"
 
 
 class RedisStateStore:
@@ -131,9 +136,7 @@ class RedisStateStore:
         self.server = worker.server if worker is not None else connect(url)
         self.worker = worker or Worker(self.server)
         self._owns_worker = worker is None  # then close() stops it; whoever starts it decides when
-        self.articles_key = f"{prefix}:articles"
-        self.claims_key = f"{prefix}:claims"
-        self.failures_key = f"{prefix}:failures"
+        self.articles_key, self.claims_key, self.failures_key = state_keys(prefix)
         self._claim = self.server.register_script(_CLAIM)
         self._release = self.server.register_script(_RELEASE)
         self._record_failure = self.server.register_script(_RECORD_FAILURE)
@@ -208,5 +211,3 @@ class RedisStateStore:
         return [failure for _, failure in sorted(rows, key=lambda row: row[0])]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from newscrawl.distributed import REDIS_SCHEMES
 from newscrawl.state import ArticleState, Failure, StateStore
 
 if TYPE_CHECKING:
     from newscrawl.state_redis import Worker
 
-REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class StateBackend(Protocol):

@@ -35,7 +35,7 @@ class ArabicDatePipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        site = get_site(adapter.get("site") or "arabstoday")
+        site = get_site(adapter["site"])  # set by load_article, every item has it
         issues: list[dict[str, str]] = []
         url = adapter.get("url") or ""
 

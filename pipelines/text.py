@@ -28,7 +28,7 @@ class TextCleaningPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        site = get_site(adapter.get("site") or "arabstoday")
+        site = get_site(adapter["site"])  # set by load_article, every item has it
         for name in ("title", "image_caption"):
             if adapter.get(name):
                 adapter[name] = strip_label(adapter[name], site.brand) or None

@@ -1,8 +1,15 @@
-"""newscrawl.report: the run report and its thresholds (pure functions)."""
+"""newscrawl.report: the run report and its thresholds, pure and through the engine."""
 
+import json
 from collections import Counter
 
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
 from newscrawl.report import build_report, threshold_breaches
+from pipelines.validate import ValidationPipeline
+from tests.conftest import run_crawl, static_sections
 
 
 def _report(items=10, title=10, failures=0):
@@ -32,15 +39,6 @@ def test_thresholds():
 
 
 # --- through the real engine ---------------------------------------------------------------------
-
-import json  # noqa: E402
-
-import pytest  # noqa: E402
-from scrapy.exceptions import DropItem  # noqa: E402
-from scrapy.utils.test import get_crawler  # noqa: E402
-
-from pipelines.validate import ValidationPipeline  # noqa: E402
-from tests.conftest import run_crawl, static_sections  # noqa: E402
 
 
 def test_report_beside_the_feed_and_exit_status_3_on_a_breach(tmp_path, replica):
