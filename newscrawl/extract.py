@@ -16,6 +16,7 @@ from scrapy.http import TextResponse
 
 from newscrawl.items import ARTICLE_FIELDS, Article
 from newscrawl.loaders import ArticleLoader
+from newscrawl.network import url_path
 from newscrawl.selectors import first, first_raw, first_text, page_root, raw_text, select
 from newscrawl.sites.base import Section, Selectors, SiteDefinition
 from newscrawl.text import normalize_space, parse_byline, parse_dateline
@@ -37,23 +38,10 @@ class ListingEntry:
 
 def article_key(site: SiteDefinition, url: str) -> tuple[str, str] | None:
     """``(section or writer id, article id)`` of an article URL, or None if ``url`` is no article."""
-    match = site.article_path_re.match(_path(url))
+    match = site.article_path_re.match(url_path(url))
     if not match:
         return None
     return match["section"], match["id"]
-
-
-def _path(url: str) -> str:
-    """The path of an absolute URL (``urlsplit(url).path`` without its cost on long Arabic slugs)."""
-    start = url.find("/", url.find("//") + 2) if "//" in url else 0
-    if start < 0:
-        return "/"
-    end = len(url)
-    for mark in "?#":
-        pos = url.find(mark, start)
-        if pos != -1:
-            end = min(end, pos)
-    return url[start:end]
 
 
 def article_identity(site: SiteDefinition, url: str) -> str:

@@ -81,6 +81,19 @@ def _is_http(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(("http://", "https://"))
 
 
+def url_path(url: str) -> str:
+    """The path of an absolute URL (``urlsplit(url).path`` without its cost on long Arabic slugs)."""
+    start = url.find("/", url.find("//") + 2) if "//" in url else 0
+    if start < 0:
+        return "/"
+    end = len(url)
+    for mark in "?#":
+        pos = url.find(mark, start)
+        if pos != -1:
+            end = min(end, pos)
+    return url[start:end]
+
+
 def netloc(url: str) -> str:
     """``host[:port]`` of a URL, lower-cased: what tells two origins apart (the scheme does not).
 
@@ -196,7 +209,6 @@ class Network:
             return url  # the common case, already the regular page on the primary origin
         parts = urlsplit(safe_url_string(url))
         path = parts.path
-        amp = target.site.amp_prefix
         if amp and path.startswith(amp + "/") and target.site.article_path_re.match(path):
             path = path[len(amp):]
         base = urlsplit(target.base_url)
@@ -210,7 +222,7 @@ class Network:
         if netloc(url) != netloc(target.base_url):
             return "mirror"
         amp = target.site.amp_prefix
-        return "amp" if amp and urlsplit(url).path.startswith(amp + "/") else None
+        return "amp" if amp and url_path(url).startswith(amp + "/") else None
 
 
 def comparable_url(url: str) -> str:

@@ -34,9 +34,6 @@ DEFAULT_MAX_XML_BYTES = 50 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b\x08"
 _PROLOG_SCAN = 1024 * 1024  # bytes searched for entity declarations before parsing
 
-#: Why a document was refused (the stat ``xml/<reason>``).
-REASONS = ("too_large", "decompressed_too_large", "gzip_corrupt", "entities", "malformed", "unexpected_root",
-           "empty")
 
 
 class XmlRefused(Exception):
@@ -67,9 +64,7 @@ def xml_bytes(body: bytes, max_bytes: int = DEFAULT_MAX_XML_BYTES) -> bytes:
         return gunzip(body, max_size=max_bytes)
     except ValueError as exc:  # scrapy's _DecompressionMaxSizeExceeded: a gzip bomb, or just too big
         raise XmlRefused("decompressed_too_large", str(exc)) from None
-    except (OSError, EOFError) as exc:
-        raise XmlRefused("gzip_corrupt", str(exc)) from None
-    except Exception as exc:  # struct.error and zlib errors of a truncated or forged stream
+    except Exception as exc:  # OSError, EOFError, struct.error, zlib errors: truncated or forged
         raise XmlRefused("gzip_corrupt", str(exc)) from None
 
 

@@ -114,7 +114,13 @@ def test_urls_move_to_the_primary_origin() -> None:
     assert network.is_copy("http://127.0.0.1:8002/8/100123-x") == "mirror"
     assert network.is_copy("http://127.0.0.1:8001/amp/8/100123-x") == "amp"
     assert network.primary_url("http://elsewhere.example/8/1-x") == "http://elsewhere.example/8/1-x"
-    assert comparable_url("http://h/8/1-عنوان/?utm=1") == comparable_url("http://h/8/1-%D8%B9%D9%86%D9%88%D8%A7%D9%86")
+    regular = "http://127.0.0.1:8001/8/100123-x"
+    assert network.primary_url(regular) == regular  # the fast path: already the regular page
+    assert network.is_copy(regular) is None
+    encoded = "http://h/8/1-%D8%B9%D9%86%D9%88%D8%A7%D9%86"
+    assert comparable_url("http://H/8/1-عنوان/?utm=1") == encoded
+    assert comparable_url(encoded + "#top") == encoded
+    assert comparable_url("http://h2/8/1-%D8%B9%D9%86%D9%88%D8%A7%D9%86") != encoded
 
 
 def test_brand_is_the_label_line_as_printed() -> None:

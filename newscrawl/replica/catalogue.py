@@ -69,7 +69,6 @@ _S_ADDED, _S_CHANGED, _S_REVISION, _S_FAULTS = range(10, 14)
 #: Padding of an ``oversized`` article page (bytes, in an HTML comment).
 OVERSIZED_BYTES = 12 * 1024 * 1024
 #: Kinds of revision an article can have (the manifest's ``revision``).
-REVISIONS = ("base", "changed_content", "changed_stamp", "added")
 #: The query of the tracking alias of a ``duplicate_urls`` article.
 TRACKING_QUERY = "utm_source=facebook&utm_medium=social"
 #: Listing stamps of the ``garbage`` kind of ``bad_dates`` that are words, not a date.

@@ -178,8 +178,8 @@ def _add_copies(resource: ReplicaResource, served: ServedSite, rate: float) -> N
     """Wrap the resource's listing handlers so their pages link copies; add ``copies.json``."""
     cat = resource.catalogue
 
-    def mirror() -> str | None:
-        return served.mirror_urls[0] if served.mirrors else None
+    # fixed once the mirrors listen (they are added before this runs): not looked up per article
+    mirror = served.mirror_urls[0] if served.mirrors else None
 
     def wrap(handler: Handler) -> Handler:
         def listing(request: Request, match: re.Match[str], base: str) -> Response:
@@ -194,8 +194,8 @@ def _add_copies(resource: ReplicaResource, served: ServedSite, rate: float) -> N
             block = []
             for head in _listed_heads(cat, section, base):
                 kind = copy_kind(cat, head, rate)
-                urls = copy_urls(head, kind, base, mirror())
-                if kind == "mirror" and mirror():
+                urls = copy_urls(head, kind, base, mirror)
+                if kind == "mirror" and mirror:
                     section = section.replace(f'href="{pages.attr(base + head.path)}"', f'href="{urls[0]}"')
                     continue
                 art = cat.article(head.index)
@@ -217,7 +217,7 @@ def _add_copies(resource: ReplicaResource, served: ServedSite, rate: float) -> N
         data = {}
         for position in range(cat.total):
             head = cat.head(cat.index_at(position))
-            urls = copy_urls(head, copy_kind(cat, head, rate), base, mirror())
+            urls = copy_urls(head, copy_kind(cat, head, rate), base, mirror)
             if urls:
                 data[base + head.path] = urls
         return Response(content_type=JSON, body=json.dumps(data, ensure_ascii=False, indent=1).encode())

@@ -1,19 +1,13 @@
 """«العرب اليوم» (arabstoday.net): sections and hosts as the publisher shows them."""
 
-from newscrawl.sites.base import Section, SiteDefinition
+from newscrawl.sites.base import Section, SiteDefinition, mirror_origins
 
 SITE = SiteDefinition(
     key="arabstoday",
     name="العرب اليوم",
     brand="العرب اليوم",
     base_url="https://www.arabstoday.net",
-    mirrors=(
-        "https://arabstoday.net",
-        "https://mail.arabstoday.net",
-        "https://android.arabstoday.net",
-        "https://autodiscover.arabstoday.net",
-        "https://host.arabstoday.net",
-    ),
+    mirrors=mirror_origins("arabstoday.net"),
     sections=(
         Section("arab", "1", "أخبار عربية"),
         Section("syria", "40", "سورية"),
