@@ -141,8 +141,7 @@ class DiscoveryMixin:
         for entry in entries:
             if article_key(site, entry.url) is None:
                 continue
-            identity = article_identity(site, entry.url)
-            self._seen_urls.setdefault(identity, set()).add(comparable_url(entry.url))
+            self._note_url(site, entry.url)
             kind = self.network.is_copy(entry.url)
             if kind:
                 stats.inc_value(f"network/{kind}_links")
@@ -230,13 +229,16 @@ class DiscoveryMixin:
             self.crawler.stats.inc_value("discovery/other_section")
             return None
         identity = article_identity(site, entry.url)
-        self._seen_urls.setdefault(identity, set()).add(comparable_url(entry.url))
         if self.incremental is not None and not self.incremental.full:
             if self.incremental.store.get(identity) is not None:
                 self.crawler.stats.inc_value("discovery/known_skipped")
-                self._seen_urls.pop(identity, None)
                 return None
+        self._note_url(site, entry.url)
         return self._article_request(entry)  # type: ignore[attr-defined]
+
+    def _note_url(self, site: SiteDefinition, url: str) -> None:
+        """Remember a URL the article was met under, for its ``other_urls``."""
+        self._seen_urls.setdefault(article_identity(site, url), set()).add(comparable_url(url))
 
     def _entry(self, site: SiteDefinition, url: str, *, title: str | None = None, summary: str | None = None,
                thumbnail: str | None = None, stamp: str | None = None) -> ListingEntry:

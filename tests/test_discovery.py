@@ -150,3 +150,21 @@ def test_backfill_walks_an_id_range(tmp_path: Path, gzip_replica: RunningReplica
     for item in result.items():
         assert item["article_id"] == wanted[item["url"]]["article_id"]
         assert item["published_raw"] is None  # an article page prints no full publication date
+
+
+def test_monthly_sitemap_files_outside_the_window_are_skipped_by_name() -> None:
+    from types import SimpleNamespace
+
+    from newscrawl.discovery import DiscoveryMixin
+
+    def may_hold(loc: str, since: date | None, until: date | None, lastmod: date | None = None) -> bool:
+        spider = SimpleNamespace(args=SimpleNamespace(since=since, until=until))
+        return DiscoveryMixin._file_may_hold_window(spider, loc, lastmod)  # type: ignore[arg-type]
+
+    january = "http://h/sitemaps/2025-01.xml.gz"
+    assert not may_hold(january, date(2025, 3, 1), None)  # all of January is before since
+    assert not may_hold(january, None, date(2024, 12, 31))  # all of it after until
+    assert may_hold("http://h/sitemaps/2025-02.xml", date(2025, 2, 15), None)  # the window starts in it
+    assert may_hold(january, date(2025, 1, 31), date(2025, 1, 31))
+    assert not may_hold("http://h/sitemaps/news.xml", date(2025, 3, 1), None, lastmod=date(2025, 2, 1))
+    assert may_hold("http://h/sitemaps/news.xml", date(2025, 3, 1), None)  # no name, no lastmod: read it
