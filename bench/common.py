@@ -34,17 +34,9 @@ class Replica:
 
 
 def start_replica(articles: int, seed: int = 1, *extra: str) -> Replica:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.replica", "--port", "0", "--articles", str(articles),
-         "--seed", str(seed), *extra],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "http://" not in line:
-        proc.kill()
-        raise RuntimeError(f"the replica did not start: {line!r}")
-    return Replica(line[line.index("http://"):].strip().rstrip("/"), proc)
+    from newscrawl.replica.process import spawn
+
+    return Replica(*spawn("--articles", str(articles), "--seed", str(seed), *extra, cwd=ROOT))
 
 
 @dataclass

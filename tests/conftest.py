@@ -45,16 +45,9 @@ class RunningReplica:
 
 def start_replica(*args: str) -> RunningReplica:
     """Start ``python -m newscrawl.replica --port 0 ARGS`` and wait for the URL line it prints."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.replica", "--port", "0", *args],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if "http://" not in line:
-        process.kill()
-        raise RuntimeError(f"replica did not start: {line!r}")
-    url = line[line.index("http://"):].strip().rstrip("/")
+    from newscrawl.replica.process import spawn
+
+    url, process = spawn(*args, cwd=ROOT)
     return RunningReplica(url=url, process=process)
 
 
