@@ -1,28 +1,25 @@
-"""Distributed mode: the switch, the Redis key names, and the settings that turn it on.
+"""Distributed mode: the switch, and the settings that turn it on.
 
 One setting switches it on: ``REDIS_URL`` (scrapy-redis's own name) or ``NEWSCRAWL_FRONTIER`` (ours,
 for a deployment that keeps REDIS_URL for something else). Off by default, and this module imports
 neither redis nor scrapy-redis, so a single-machine crawl needs neither installed: the Redis
 machinery lives in :mod:`newscrawl.frontier` and :mod:`newscrawl.state_redis`, imported only once
-the switch is on.
+the switch is on. Imports go one way: this module → :mod:`newscrawl.frontier` →
+:mod:`newscrawl.state_redis` and :mod:`newscrawl.frontier_keys` (the names they all share).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.settings import BaseSettings
+
+from newscrawl.frontier_keys import frontier_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from newscrawl.frontier import DistributedCrawl
-
-#: Meta key of the lease a request was popped under (see :mod:`newscrawl.frontier`).
-LEASE_META = "newscrawl_lease"
-#: Meta key, on a request a leased response produced, of that lease until the request is queued.
-PARENT_META = "newscrawl_parent_lease"
 
 # What distributed mode sets, each only where the user did not set it on the command line.
 _SETTINGS = {
@@ -33,63 +30,6 @@ _SETTINGS = {
     "SCHEDULER_IDLE_BEFORE_CLOSE": 0,  # never block the reactor on an empty queue
 }
 LEASE_MIDDLEWARE = "newscrawl.frontier.LeaseMiddleware"
-
-
-#: URL schemes of a Redis location (the frontier, or the state store: newscrawl/stores.py).
-REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
-
-
-def frontier_url(settings: BaseSettings) -> str | None:
-    """The Redis URL of the shared frontier, or None for a single-machine crawl."""
-    url = settings.get("REDIS_URL") or settings.get("NEWSCRAWL_FRONTIER") or ""
-    url = str(url).strip()
-    if url and not url.startswith(REDIS_SCHEMES):
-        raise ValueError(f"REDIS_URL/NEWSCRAWL_FRONTIER={url!r}: expected a redis:// URL")
-    return url or None
-
-
-@dataclass(frozen=True)
-class FrontierKeys:
-    """The Redis keys of one spider's frontier; scrapy-redis's names (and settings) where it has them.
-
-    ``start`` (list of JSON seeds), ``queue`` (sorted set of pickled requests) and ``dupefilter`` (set
-    of request fingerprints) are scrapy-redis's; ``processing`` (hash lease id → ``score|request``),
-    ``leases:<worker>``/``done:<worker>`` (a worker's leases in flight / awaiting its feed) and
-    ``workers`` (registry) are the leases of :mod:`newscrawl.frontier`.
-    """
-
-    spider: str
-    start: str
-    queue: str
-    dupefilter: str
-
-    @classmethod
-    def from_settings(cls, settings: BaseSettings, spider: str) -> FrontierKeys:
-        return cls(
-            spider=spider,
-            start=settings.get("REDIS_START_URLS_KEY") or f"{spider}:start_urls",
-            queue=(settings.get("SCHEDULER_QUEUE_KEY") or "%(spider)s:requests") % {"spider": spider},
-            dupefilter=(settings.get("SCHEDULER_DUPEFILTER_KEY") or "%(spider)s:dupefilter")
-            % {"spider": spider},
-        )
-
-    @property
-    def processing(self) -> str:
-        return f"{self.spider}:processing"
-
-    @property
-    def lease_seq(self) -> str:
-        return f"{self.spider}:processing:seq"
-
-    @property
-    def workers(self) -> str:
-        return f"{self.spider}:workers"
-
-    def leases(self, worker: str) -> str:
-        return f"{self.spider}:leases:{worker}"
-
-    def done(self, worker: str) -> str:
-        return f"{self.spider}:done:{worker}"
 
 
 def configure(settings: BaseSettings, url: str) -> None:

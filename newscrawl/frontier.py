@@ -42,9 +42,9 @@ from scrapy.http import Response
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from newscrawl.distributed import LEASE_META, PARENT_META, FrontierKeys
 from newscrawl.extract import ListingEntry, article_key
 from newscrawl.feeds import feed_slots
+from newscrawl.frontier_keys import LEASE_META, PARENT_META, FrontierKeys
 from newscrawl.state_redis import WORKER_KEY_PREFIX, Worker, connect
 
 logger = logging.getLogger(__name__)

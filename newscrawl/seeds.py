@@ -14,8 +14,8 @@ from typing import Any
 import redis
 
 from newscrawl.arguments import CrawlArguments
-from newscrawl.distributed import FrontierKeys
 from newscrawl.extract import article_key
+from newscrawl.frontier_keys import FrontierKeys
 from newscrawl.sites import get_site
 from newscrawl.state_redis import state_keys, worker_alive
 

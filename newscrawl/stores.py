@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from newscrawl.distributed import REDIS_SCHEMES
+from newscrawl.frontier_keys import REDIS_SCHEMES
 from newscrawl.state import ArticleState, Failure, StateStore
 
 if TYPE_CHECKING:

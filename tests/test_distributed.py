@@ -27,8 +27,8 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.request import request_from_dict
 
-from newscrawl.distributed import LEASE_META, FrontierKeys
 from newscrawl.extract import ListingEntry
+from newscrawl.frontier_keys import LEASE_META, FrontierKeys
 from newscrawl.sites import get_site
 from spiders.arabstoday import ArabsTodaySpider
 from tests.conftest import RunningReplica, start_replica
@@ -271,8 +271,8 @@ def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_se
     consumed could lose the next-page request to a SIGKILL. It waits for each child to be queued."""
     from scrapy.http import HtmlResponse
 
-    from newscrawl.distributed import PARENT_META
     from newscrawl.frontier import LeasedPriorityQueue, LeaseMiddleware
+    from newscrawl.frontier_keys import PARENT_META
 
     spider = distributed_spider(redis_server.url)
     spider.crawler.spider = spider  # as Crawler.crawl() sets it
@@ -506,3 +506,48 @@ def test_scrapy_cfg_deploy_target() -> None:
     cfg.read(ROOT / "scrapy.cfg")
     assert cfg["deploy"]["url"] == "http://localhost:6800/"
     assert cfg["deploy"]["project"] == "newscrawl"
+
+
+# -- layering ----------------------------------------------------------------------------------
+
+
+def _module_imports(path: Path) -> set[str]:
+    """Every ``newscrawl`` module ``path`` imports, at any depth of its code (TYPE_CHECKING too)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("newscrawl"):
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("newscrawl"))
+    return found
+
+
+def test_distributed_modules_import_only_downward() -> None:
+    """No import cycle through the distributed modules (issue 13): the switch imports the frontier,
+    the frontier the Redis store and the shared key names, never the other way round."""
+    package = ROOT / "newscrawl"
+    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in package.rglob("*.py")}
+    graph = {name: {m for m in _module_imports(path) if m in modules and m != name}
+             for name, path in modules.items()}
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in graph[todo.pop()]:
+                if nxt == goal:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    mine = ("newscrawl.distributed", "newscrawl.frontier", "newscrawl.frontier_keys",
+            "newscrawl.state_redis", "newscrawl.seeds", "newscrawl.stores")
+    assert "newscrawl.frontier" in graph["newscrawl.distributed"]  # the graph sees lazy imports
+    cycles = [m for m in mine if reaches(m, m)]
+    assert not cycles, cycles

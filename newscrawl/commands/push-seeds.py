@@ -21,7 +21,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
 from newscrawl.arguments import ArgumentError, CrawlArguments
-from newscrawl.distributed import FrontierKeys, frontier_url
+from newscrawl.frontier_keys import FrontierKeys, frontier_url
 
 
 class Command(ScrapyCommand):
