@@ -538,7 +538,7 @@ def test_distributed_modules_import_only_downward() -> None:
     def reaches(start: str, goal: str) -> bool:
         seen, todo = set(), [start]
         while todo:
-            for nxt in graph[todo.pop()]:
+            for nxt in graph.get(todo.pop(), ()):
                 if nxt == goal:
                     return True
                 if nxt not in seen:
