@@ -334,9 +334,8 @@ def test_listen_inside_an_asyncio_reactor() -> None:
 
 
 def test_startup_with_100k_articles() -> None:
-    proc, base, elapsed = start_replica("--articles", "100000", "--seed", "5")
+    proc, base, _ = start_replica("--articles", "100000", "--seed", "5")  # start-up speed: bench/
     try:
-        assert elapsed < 10
         status, _, body = fetch(base + "/__replica__/manifest.json?fields=article_id")
         data = json.loads(body)
         assert status == 200 and data["count"] == 100_001 == len(data["articles"])

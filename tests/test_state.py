@@ -5,6 +5,7 @@ import os
 import signal
 
 from newscrawl.state import ArticleState, StateStore, fingerprint
+from tests.servers import wait_until
 
 
 def _state(key: str, content: str = "c1") -> ArticleState:
@@ -53,12 +54,9 @@ def test_sigkill_mid_write_leaves_a_consistent_store(tmp_path):
     path = str(tmp_path / "killed.sqlite")
     proc = multiprocessing.get_context("spawn").Process(target=_write_forever, args=(path,))
     proc.start()
-    import time
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if os.path.exists(path) and StateStore(path).count() >= 500:
-            break
-        time.sleep(0.05)
+    # killed once 500 rows are observed committed (a bound no slow machine hits: it waits for the event)
+    wait_until(lambda: os.path.exists(path) and StateStore(path).count() >= 500, timeout=600,
+               what="500 committed rows")
     os.kill(proc.pid, signal.SIGKILL)
     proc.join()
     store = StateStore(path)
