@@ -43,27 +43,8 @@ from newscrawl.stores import open_store
 class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
     """Crawl «العرب اليوم» (or a sister site of its CMS): every section, every page, every article.
 
-    Arguments (``-a name=value``):
-
-    * ``site`` (str, default ``arabstoday``): key of the site definition in ``newscrawl.sites``.
-    * ``source`` (``live`` | ``replica``, default ``live``): ``replica`` starts the embedded replica
-      of the publisher on a free loopback port inside the crawl and crawls it.
-    * ``base_url`` (URL, default: the site's own): crawl a running replica or a mirror instead.
-    * ``sections`` (comma list of section keys, default all): e.g. ``syria,economy,writers``.
-    * ``max_pages`` (int ≥ 1, default unlimited): listing pages followed per section.
-    * ``since`` (ISO date, default none): stop paginating a section at entries published before it.
-    * ``limit`` (int ≥ 1, default unlimited): request at most this many articles.
-    * ``replica_articles`` (int, default 300), ``replica_seed`` (int, default 1) and
-      ``replica_faults`` (fault spec such as ``5xx=0.1,timeout=0.05`` or ``all``, default none): size,
-      content seed and injected faults of the embedded replica (``source=replica`` only).
-    * ``state`` (path, default the ``NEWSCRAWL_STATE`` setting, none): SQLite file of the incremental
-      state; only new or changed articles are exported, failures of the last run are retried first.
-    * ``full`` (bool, default 0): ignore the stored state (everything is exported, state refreshed).
-    * ``site`` may also be a comma list of keys or ``all`` (every site of the network, one feed);
-      ``hosts`` (JSON or ``@file``) maps sites to where they are crawled (``/__replica__/network.json``).
-    * ``discover`` (``listings`` | ``rss`` | ``sitemap`` | ``backfill``, default ``listings``), with
-      ``until`` (ISO date: sitemap and RSS windows, with ``since``) and ``id_from``/``id_to`` (back-fill):
-      see :mod:`newscrawl.discovery`.
+    Arguments (``-a name=value``) are declared, with their types, defaults and help, in
+    :data:`newscrawl.arguments.ARGUMENTS` (the README's table is generated from it).
     """
 
     name = "arabstoday"

@@ -1,0 +1,95 @@
+"""Spider arguments: declared once, refused clearly (exit 2, one line) when unknown, bad or contradictory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newscrawl.arguments import ARGUMENTS, ArgumentError, CrawlArguments, markdown_table
+from tests.conftest import ROOT, run_crawl
+
+
+def _scrapy(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _error_line(log: str) -> str:
+    assert "Traceback" not in log, log[-3000:]
+    errors = [line for line in log.splitlines() if ": error: " in line]  # argparse: "<prog>: error: …"
+    assert len(errors) == 1, log[-3000:]
+    return errors[0]
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("-a", "sectoins=syria"), "-a sectoins: unknown argument (did you mean 'sections'?)"),
+    (("-a", "sections=nosuch"), "unknown section 'nosuch' of site arabstoday; known: arab, syria, world"),
+    (("-a", "sections=syra"), "unknown section 'syra' of site arabstoday (did you mean 'syria'?)"),
+    (("-a", "site=arabstody"), "unknown site 'arabstody' (did you mean 'arabstoday'?); known: arabstoday,"),
+    (("-a", "site=emiratesvoice", "-a", "sections=syria"), "unknown section 'syria' of site emiratesvoice"),
+    (("-a", "discover=rs"), "expected one of listings, rss, sitemap, backfill (did you mean 'rss'?)"),
+    (("-a", "discover=rss", "-a", "since=2025-05-01", "-a", "until=2025-04-01"),
+     "-a since=2025-05-01 is after -a until=2025-04-01: the window is empty"),
+    (("-a", "source=replica", "-a", "base_url=http://127.0.0.1:1"),
+     "-a source=replica with -a base_url=: source=replica starts a replica of its own"),
+    (("-a", "replica_seed=4"), "-a replica_seed=: applies to -a source=replica only"),
+    (("-a", "source=replica", "-a", "replica_seed=x"), "-a replica_seed='x': expected a whole number"),
+    (("-a", "source=replica", "-a", "replica_faults=5xy=0.1"), "unknown fault kind '5xy'; known kinds: 5xx"),
+    (("-a", "discover=sitemap", "-a", "max_pages=2"), "-a max_pages=2: applies to discover=listings only"),
+    (("-a", "since=2025-04-31"), "-a since='2025-04-31': expected an ISO date"),
+])
+def test_bad_arguments_are_one_line_usage_errors(tmp_path: Path, args: tuple[str, ...], expected: str):
+    result = run_crawl(tmp_path, *args)
+    assert result.returncode == 2, result.log[-3000:]
+    assert expected in _error_line(result.log)
+    assert not (tmp_path / "items.jsonl").exists()  # refused before anything started
+
+
+def test_scrapy_sites_validates_its_site_argument():
+    bad = _scrapy("sites", "-a", "site=nosuch")
+    assert bad.returncode == 2
+    assert "unknown site 'nosuch'; known: arabstoday, emiratesvoice" in _error_line(bad.stderr)
+    misspelt = _scrapy("sites", "-a", "sit=arabstoday")
+    assert misspelt.returncode == 2
+    assert "-a sit: unknown argument (did you mean 'site'?)" in _error_line(misspelt.stderr)
+    good = _scrapy("sites", "-a", "site=emiratesvoice,syria24")
+    assert good.returncode == 0, good.stderr
+    assert [line.split()[0] for line in good.stdout.splitlines()] == ["emiratesvoice", "syria24"]
+
+
+def test_scheduler_arguments_are_left_to_the_scheduler():
+    kwargs = {"_job": "abc123", "sections": "syria"}
+    args = CrawlArguments.from_kwargs(kwargs)
+    assert args.sections == ("syria",)
+    assert kwargs == {"_job": "abc123"}  # scrapyd's job id stays a spider attribute
+
+
+def test_every_argument_is_declared_once_with_type_default_and_help():
+    names = [a.name for a in ARGUMENTS]
+    assert len(names) == len(set(names))
+    for argument in ARGUMENTS:
+        assert argument.type and argument.default_text and argument.help
+    defaults = CrawlArguments.from_kwargs({})
+    assert {a.name: a.default for a in ARGUMENTS} == {n: getattr(defaults, n) for n in names}
+
+
+def test_readme_argument_table_is_the_declarations():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme, "README's table differs: paste `python -m newscrawl.arguments`"
+    rows = [line for line in readme.splitlines() if line.startswith("| `") and "|---|" not in line]
+    documented = {line.split("`")[1] for line in rows if line.split("|")[1].strip().startswith("`")}
+    assert {a.name for a in ARGUMENTS} <= documented
+
+
+def test_values_already_typed_are_accepted():
+    args = CrawlArguments.from_kwargs({"sections": ("syria",), "full": True, "hosts": {
+        "arabstoday": "http://127.0.0.1:9"}})
+    assert args.sections == ("syria",) and args.full and args.hosts == {
+        "arabstoday": {"base_url": "http://127.0.0.1:9", "mirrors": []}}
+    with pytest.raises(ArgumentError, match="apply to discover=backfill only"):
+        CrawlArguments.from_kwargs({"id_from": "3"})
