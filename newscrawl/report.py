@@ -25,6 +25,7 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.feeds import feed_slots
 from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.signals import report_built
 
 logger = logging.getLogger(__name__)
 
@@ -157,5 +158,6 @@ class RunReport:
         self.crawler.stats.set_value(REPORT_FAILED_STAT, len(breaches))
         for breach in breaches:
             logger.error("Threshold breached: %s", breach)
+        self.crawler.signals.send_catch_log(report_built, report=report, path=path)
 
 
