@@ -1,31 +1,79 @@
-"""Feed exporters tuned for Arabic articles: readable UTF-8 and a flat, readable ``related`` in CSV."""
+"""Feed exporters tuned for Arabic articles: readable UTF-8, readable lists in CSV, no fake nulls in XML.
+
+* CSV: ``related`` and ``date_issues`` are one line per entry inside their cell (``stamp | title | url``
+  and ``field | issue | raw``), other lists are joined by ``; ``; a UTF-8 byte order mark is written
+  first when ``NEWSCRAWL_CSV_BOM`` is on (or the feed option ``item_export_kwargs: {"bom": true}``),
+  for spreadsheet programs that otherwise read UTF-8 as a legacy code page.
+* XML: a null field is left out (an absent element is null), also inside ``related`` entries, so
+  null and the text ``None`` are never confused.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from scrapy.exporters import CsvItemExporter
+from scrapy.crawler import Crawler
+from scrapy.exporters import CsvItemExporter, XmlItemExporter
+
+#: Separator of the parts of one line of a list cell in CSV.
+PART_SEPARATOR = " | "
+BOM_SETTING = "NEWSCRAWL_CSV_BOM"
 
 
 def related_as_text(related: Any) -> str:
-    """One line per related item: ``stamp | title | url`` (the stamp part left out when absent)."""
+    """One line per related item: ``stamp | title | url``, an absent part left empty, so the line
+    always has its three parts (the title, in the middle, is the only part that may hold ``|``)."""
     if not related:
         return ""
-    lines = []
-    for entry in related:
-        parts = [entry.get("stamp"), entry.get("title"), entry.get("url")]
-        lines.append(" | ".join(p for p in parts if p))
-    return "\n".join(lines)
+    return "\n".join(PART_SEPARATOR.join(entry.get(k) or "" for k in ("stamp", "title", "url"))
+                     for entry in related)
+
+
+def date_issues_as_text(issues: Any) -> str:
+    """One line per date issue: ``field | issue | raw`` (the raw stamp last, as printed)."""
+    if not issues:
+        return ""
+    return "\n".join(PART_SEPARATOR.join((i["field"], i["issue"], i["raw"])) for i in issues)
 
 
 class ArticleCsvItemExporter(CsvItemExporter):
-    """CSV with ``related`` written as readable lines and list fields joined by ``; ``."""
+    """CSV with ``related`` and ``date_issues`` written as readable lines, other lists joined by ``; ``."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, bom: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("join_multivalued", "; ")
         super().__init__(*args, **kwargs)
+        self.bom = bom
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleCsvItemExporter:
+        kwargs.setdefault("bom", crawler.settings.getbool(BOM_SETTING))
+        return cls(*args, **kwargs)
+
+    def start_exporting(self) -> None:
+        super().start_exporting()
+        if self.bom and _at_start(self.stream):
+            self.stream.write("\ufeff")
 
     def serialize_field(self, field: Any, name: str, value: Any) -> Any:
         if name == "related":
             return related_as_text(value)
+        if name == "date_issues":
+            return date_issues_as_text(value)
         return super().serialize_field(field, name, value)
+
+
+def _at_start(stream: Any) -> bool:
+    """True at the start of the file (a feed appended to with ``-o`` gets no second mark)."""
+    try:
+        return stream.buffer.tell() == 0
+    except (AttributeError, OSError, ValueError):
+        return True
+
+
+class ArticleXmlItemExporter(XmlItemExporter):
+    """XML where a null field (or a null key of a ``related`` entry) has no element at all."""
+
+    def _export_xml_field(self, name: str, serialized_value: Any, depth: int) -> None:
+        if serialized_value is None:
+            return
+        super()._export_xml_field(name, serialized_value, depth)

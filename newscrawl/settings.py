@@ -58,7 +58,11 @@ ITEM_PIPELINES = {
 FEED_EXPORT_ENCODING = "utf-8"  # Arabic as text, never \u escapes
 FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)  # stable column / key order
 FEED_EXPORT_INDENT = None
-FEED_EXPORTERS = {"csv": "newscrawl.exporters.ArticleCsvItemExporter"}
+FEED_EXPORTERS = {
+    "csv": "newscrawl.exporters.ArticleCsvItemExporter",  # related, date_issues: one line per entry
+    "xml": "newscrawl.exporters.ArticleXmlItemExporter",  # a null field has no element
+}
+NEWSCRAWL_CSV_BOM = False  # a UTF-8 byte order mark first in CSV feeds, for spreadsheet programs
 # Presets of FEEDS, chosen with -s NEWSCRAWL_FEED_PRESET=<name> (ignored when -o/-O or FEEDS is set).
 # "scheduled": one JSON Lines file per run under exports/<spider>/, named by the run's UTC start time.
 NEWSCRAWL_FEED_PRESET = ""

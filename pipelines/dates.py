@@ -4,6 +4,10 @@ Rule for the time-only update stamp (``آخر تحديث GMT12:58:10``): it is c
 of the publication stamp. If that makes the update earlier than the publication, nothing on the page
 says which later day it belongs to, so ``updated_at`` stays null and ``update_before_publish`` is
 recorded — the pipeline never guesses a day. A full update stamp (date and time) is used as printed.
+
+Each raw stamp that has a problem gets exactly one issue in ``date_issues`` (and one ``dates/<code>``
+count): why it gave no value, else why its value could not be used, else the warning about the value
+it kept (see :func:`_stamp_issue`). A stamp repeated in the related list is recorded once.
 """
 
 from __future__ import annotations
@@ -39,49 +43,61 @@ class ArabicDatePipeline:
         issues: list[dict[str, str]] = []
         url = adapter.get("url") or ""
 
-        published = self._parse("published_raw", adapter.get("published_raw"), site.timezone, url, issues)
+        published_raw = adapter.get("published_raw")
+        published = _parse_stamp(published_raw, site.timezone) if published_raw else None
         published_at = _utc_datetime(published)
-        if published and published.value and published_at is None:
-            self._issue(issues, "published_raw", adapter["published_raw"], "incomplete", url)
         adapter["published_at"] = _iso(published_at)
+        self._issue(issues, "published_raw", published_raw, _stamp_issue(published, published_at), url)
 
-        adapter["updated_at"] = None
-        updated = self._parse("updated_raw", adapter.get("updated_raw"), site.timezone, url, issues)
-        if updated and updated.value:
-            if updated.kind == "datetime" and updated.utc:
-                adapter["updated_at"] = _iso(updated.datetime)
-            elif updated.kind == "time" and updated.utc and updated.time and published_at:
-                candidate = combine_date_time(published_at.date(), updated.time)
-                if candidate >= published_at:
-                    adapter["updated_at"] = _iso(candidate)
-                else:
-                    self._issue(issues, "updated_raw", adapter["updated_raw"], "update_before_publish", url)
-            else:
-                self._issue(issues, "updated_raw", adapter["updated_raw"], "incomplete", url)
+        updated_raw = adapter.get("updated_raw")
+        updated = _parse_stamp(updated_raw, site.timezone) if updated_raw else None
+        updated_at, problem = _updated_at(updated, published_at)
+        adapter["updated_at"] = _iso(updated_at)
+        self._issue(issues, "updated_raw", updated_raw, _stamp_issue(updated, updated_at, problem), url)
 
         for entry in adapter.get("related") or []:
             stamp = entry.get("stamp")
-            parsed = self._parse("related", stamp, site.timezone, url, issues)
+            parsed = _parse_stamp(stamp, site.timezone) if stamp else None
             entry["published_at"] = _iso(_utc_datetime(parsed))
+            self._issue(issues, "related", stamp, _stamp_issue(parsed, parsed and parsed.value), url)
         adapter["date_issues"] = issues or None
         return item
 
-    def _parse(self, field: str, raw: str | None, tz: str, url: str,
-               issues: list[dict[str, str]]) -> DateResult | None:
-        if not raw:
-            return None
-        result = _parse_stamp(raw, tz)
-        codes = list(result.issues)
-        if result.value is None and "unparsed" not in codes:
-            codes.insert(0, "unparsed")  # every unreadable stamp counts under dates/unparsed too
-        for code in codes:
-            self._issue(issues, field, raw, code, url)
-        return result
-
-    def _issue(self, issues: list[dict[str, str]], field: str, raw: str, code: str, url: str) -> None:
+    def _issue(self, issues: list[dict[str, str]], field: str, raw: str | None, code: str | None,
+               url: str) -> None:
+        """Record one issue for a stamp (a stamp repeated in the related list is recorded once)."""
+        if code is None or raw is None or any(i["field"] == field and i["raw"] == raw for i in issues):
+            return
         issues.append({"field": field, "raw": raw, "issue": code})
         self.stats.inc_value(f"dates/{code}")
         logger.warning("Date issue %s in %s %r of %s", code, field, raw, url)
+
+
+def _stamp_issue(result: DateResult | None, used: Any, problem: str | None = None) -> str | None:
+    """The one issue of a stamp, or None: why it gave no value (the parser's deciding code, else
+    ``unparsed``); else why its value could not be used (``problem``, else ``incomplete``: a partial
+    or zoneless value); else the parser's warning about a value it kept (``weekday_mismatch``…)."""
+    if result is None:
+        return None
+    if result.value is None:
+        return result.issues[-1] if result.issues else "unparsed"
+    if not used:
+        return problem or "incomplete"
+    return result.issues[0] if result.issues else None
+
+
+def _updated_at(updated: DateResult | None,
+                published_at: datetime | None) -> tuple[datetime | None, str | None]:
+    """The update time in UTC, and the reason when a readable stamp gives none: a full stamp is used
+    as printed; a time alone takes the publication's UTC date unless that puts it before publication."""
+    if updated is None or not updated.value or not updated.utc:
+        return None, None
+    if updated.kind == "datetime":
+        return updated.datetime, None
+    if updated.kind == "time" and updated.time and published_at:
+        candidate = combine_date_time(published_at.date(), updated.time)
+        return (candidate, None) if candidate >= published_at else (None, "update_before_publish")
+    return None, None
 
 
 @lru_cache(maxsize=8192)

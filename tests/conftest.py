@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.exports import assert_valid_feed
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "newscrawl" / "replica" / "data" / "seed_article.txt"
 
@@ -79,6 +81,9 @@ def run_crawl(tmp_path: Path, *args: str, feeds: tuple[str, ...] = ("items.jsonl
         cmd += ["-O", str(path)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    for path in paths.values():  # every export of every crawl test fits the shipped JSON Schema
+        if path.exists():
+            assert_valid_feed(path)
     return CrawlResult(proc.returncode, proc.stderr + proc.stdout, paths)
 
 

@@ -32,6 +32,7 @@ from newscrawl.frontier_keys import LEASE_META, FrontierKeys
 from newscrawl.sites import get_site
 from spiders.arabstoday import ArabsTodaySpider
 from tests.conftest import RunningReplica, start_replica
+from tests.exports import read_jsonl, schema_errors
 from tests.servers import ROOT, RedisServer, missing, start_redis, start_scrapyd, wait_until
 
 # Sections crawled without a browser: the render sections need Chromium, which is not under test here.
@@ -76,7 +77,9 @@ def expected_urls(replica: RunningReplica, sections: tuple[str, ...] = SECTIONS)
 def feed_urls(path: Path) -> list[str]:
     if not path.exists():
         return []
-    return [json.loads(line)["url"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    records = read_jsonl(path)
+    assert schema_errors(records) == []  # every export of the tests fits the shipped schema
+    return [record["url"] for record in records]
 
 
 def push_seeds(redis: RedisServer, replica: RunningReplica, *extra: str) -> str:

@@ -42,10 +42,11 @@ def test_weekday_mismatch_keeps_the_date_and_reports(pipeline):
 def test_month_pair_mismatch_is_not_guessed(pipeline):
     item = pipeline.process_item(article("GMT 10:18 2025 الثلاثاء ,22 إبريل / أيار", "آخر تحديث GMT12:58:10"))
     assert item["published_at"] is None and item["updated_at"] is None
-    issues = {i["issue"] for i in item["date_issues"]}
-    assert {"month_pair_mismatch", "unparsed", "incomplete"} <= issues
+    # one issue per stamp: the reason the publication stamp is not a date, and the update stamp's
+    assert [(i["field"], i["issue"]) for i in item["date_issues"]] == [
+        ("published_raw", "month_pair_mismatch"), ("updated_raw", "incomplete")]
     assert pipeline.stats.get_value("dates/month_pair_mismatch") == 1
-    assert pipeline.stats.get_value("dates/unparsed") == 1
+    assert pipeline.stats.get_value("dates/unparsed") is None
 
 
 def test_update_earlier_than_publication_is_not_moved_to_another_day(pipeline):
@@ -58,5 +59,26 @@ def test_update_earlier_than_publication_is_not_moved_to_another_day(pipeline):
 def test_garbage_never_drops_the_item(pipeline, caplog):
     item = pipeline.process_item(article("GMT 99:99 2025 الثلاثاء ,22 إبريل / نيسان"))
     assert item["published_at"] is None and item["url"] == "http://x/40/1-a"
-    assert pipeline.stats.get_value("dates/unparsed") == 1
+    raw = "GMT 99:99 2025 الثلاثاء ,22 إبريل / نيسان"
+    assert item["date_issues"] == [{"field": "published_raw", "raw": raw, "issue": "invalid_date"}]
+    assert pipeline.stats.get_value("dates/invalid_date") == 1
     assert "GMT 99:99" in caplog.text and "http://x/40/1-a" in caplog.text
+
+
+def test_no_date_material_is_unparsed(pipeline):
+    item = pipeline.process_item(article("قبل قليل"))
+    assert [i["issue"] for i in item["date_issues"]] == ["unparsed"]
+    assert pipeline.stats.get_value("dates/unparsed") == 1
+
+
+def test_each_raw_stamp_gets_exactly_one_issue(pipeline):
+    bad = "GMT 19:18 2025 الجمعة ,32 إبريل / نيسان"
+    related = [{"title": "a", "stamp": bad}, {"title": "b", "stamp": bad}, {"title": "c", "stamp": STAMP}]
+    item = pipeline.process_item(article(bad, "آخر تحديث GMT12:58:10", related))
+    assert item["date_issues"] == [
+        {"field": "published_raw", "raw": bad, "issue": "invalid_date"},
+        {"field": "updated_raw", "raw": "آخر تحديث GMT12:58:10", "issue": "incomplete"},  # no date to join
+        {"field": "related", "raw": bad, "issue": "invalid_date"},  # listed twice, recorded once
+    ]
+    assert pipeline.stats.get_value("dates/invalid_date") == 2
+    assert [e["published_at"] for e in item["related"]] == [None, None, "2025-04-22T10:18:00+00:00"]

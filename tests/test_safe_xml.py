@@ -4,7 +4,6 @@ counted reason, and memory stays bounded (peak RSS of a real crawl measured)."""
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import re
 import subprocess
@@ -17,6 +16,7 @@ import pytest
 from newscrawl.replica.discovery import gzip_bomb, hostile_document
 from newscrawl.xmlsafe import XmlRefused, read_records, xml_bytes
 from tests.conftest import ROOT, start_replica
+from tests.exports import assert_valid_feed
 
 SITEMAP = ({"url", "sitemap"}, {"urlset", "sitemapindex"})
 BASE = "http://127.0.0.1:9"
@@ -134,7 +134,7 @@ def test_hostile_sitemaps_in_a_crawl_are_refused_and_memory_stays_bounded(tmp_pa
                               text=True, timeout=300)
         log = proc.stderr + proc.stdout
         assert proc.returncode == 0, log[-3000:]
-        items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+        items = assert_valid_feed(feed)
         assert sorted(i["url"] for i in items) == sorted(a["url"] for a in replica.articles)
     finally:
         replica.stop()

@@ -20,6 +20,7 @@ from tests.conftest import (
     start_replica,
     static_sections,
 )
+from tests.exports import schema_errors
 
 
 def _article_downloads(replica: RunningReplica) -> int:
@@ -85,6 +86,7 @@ def _read_feed_lines(folder: Path) -> list[dict]:
                 records.append(json.loads(line))
             except ValueError:
                 continue
+    assert schema_errors(records) == []  # every complete record fits the shipped schema
     return records
 
 
