@@ -206,11 +206,18 @@ class ReplicaResource(Resource):
     def _later(self, request: Request, response: Response, path: str) -> None:
         """Answer after ``slow_seconds`` without blocking the reactor; forget it if the client left."""
         delay = self.catalogue.slow_seconds
-        call: IDelayedCall = self.clock.callLater(delay, self._send, request, response, path)
+        self.stats.held += 1  # observable: tests wait for it instead of guessing at timings
+
+        def answer() -> None:
+            self.stats.held -= 1
+            self._send(request, response, path)
+
+        call: IDelayedCall = self.clock.callLater(delay, answer)
 
         def gone(_: object) -> None:
             if call.active():
                 call.cancel()
+                self.stats.held -= 1
                 self.stats.count(response.kind, path, "abandoned")
 
         request.notifyFinish().addErrback(gone)
@@ -380,7 +387,8 @@ class ReplicaResource(Resource):
         data = self.stats.snapshot(paths=detail)
         data["attempts"] = dict(self.attempts) if detail else len(self.attempts)
         if args.get("reset") in ("1", "true", "yes", "all"):
-            self.stats = Stats()
+            held, self.stats = self.stats.held, Stats()
+            self.stats.held = held  # answers still waiting are not forgotten by a reset
             if args["reset"] == "all":
                 self.attempts.clear()
         return Response(content_type=JSON, body=json.dumps(data, ensure_ascii=False, indent=1).encode())
@@ -448,6 +456,7 @@ class Stats:
         self.requests: dict[str, Counter[str]] = {k: Counter() for k in ("article", "listing", "other")}
         self.faults: Counter[str] = Counter()
         self.paths: dict[str, Counter[str]] = {}
+        self.held = 0  # slow (``timeout`` fault) answers waiting to be sent right now
 
     def count(self, kind: str, path: str, outcome: str) -> None:
         self.requests.setdefault(kind, Counter())[outcome] += 1
@@ -461,6 +470,7 @@ class Stats:
             "requests": {kind: dict(sorted(c.items())) for kind, c in self.requests.items()},
             "total": sum(sum(c.values()) for c in self.requests.values()),
             "faults": dict(sorted(self.faults.items())),
+            "held": self.held,
         }
         if paths:
             data["paths"] = {path: dict(c) for path, c in sorted(self.paths.items())}
