@@ -82,7 +82,10 @@ NEWSCRAWL_REPORT = ""
 NEWSCRAWL_MIN_ITEMS = 0
 NEWSCRAWL_MIN_COVERAGE = {"url": 1.0, "title": 1.0, "body": 1.0, "published_at": 0.9}
 NEWSCRAWL_MAX_FAILURES = ""  # empty: no limit
-EXTENSIONS = {"newscrawl.report.RunReport": 500}
+EXTENSIONS = {"newscrawl.report.RunReport": 500, "newscrawl.progress.Progress": 510}
+# A progress line every this many seconds (pages, articles exported, rate, failures; percent and ETA
+# when the total is known: stat progress/expected_articles); 0 turns it off.
+NEWSCRAWL_PROGRESS_INTERVAL = 10.0
 COMMANDS_MODULE = "newscrawl.commands"
 
 # --- discovery: RSS feeds and sitemaps (newscrawl/discovery.py, newscrawl/xmlsafe.py) --------------

@@ -236,16 +236,32 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
 
     def _start_replica(self) -> str:
         if self.network.many or self.args.discover != "listings":  # several sites, feeds, sitemaps
-            return self.start_embedded_network()
+            url = self.start_embedded_network()
+            self._expect_replica({s.site.key: s.primary.catalogue for s in self._replica_port.sites})
+            return url
         from newscrawl.replica import Catalogue, listen
 
         catalogue = Catalogue(articles=self.args.replica_articles, seed=self.args.replica_seed,
                               faults=self.args.replica_faults)
+        self._expect_replica({self.site.key: catalogue})
         self._replica_port = listen(catalogue, port=0, host="127.0.0.1")
         url = f"http://127.0.0.1:{self._replica_port.getHost().port}"
         self.logger.info("Embedded replica serving %s (%d articles, seed %d)", url,
                          self.args.replica_articles, self.args.replica_seed)
         return url
+
+    def _expect_replica(self, catalogues: dict[str, Any]) -> None:
+        """How many articles the embedded replica lists in the crawled sections (the progress line's
+        total), when the listings are read whole (no ``max_pages``/``since``; ``limit`` caps it)."""
+        if self.args.discover != "listings" or self.args.max_pages or self.args.since:
+            return
+        total = 0
+        for target in self.network.targets:
+            sections = self.crawl_sections if target is self.network.primary else target.sections
+            total += sum(len(catalogues[target.site.key].members(s)) for s in sections)
+        if self.args.limit is not None:
+            total = min(total, self.args.limit)
+        self.crawler.stats.inc_value("progress/expected_articles", total)
 
     def _stop_replica(self, spider: scrapy.Spider) -> None:
         if self._replica_port is not None:
