@@ -3,6 +3,8 @@
 Prints ``Replica serving http://HOST:PORT/`` as its first line once the ports are bound (so a test or
 benchmark can read the real port chosen with ``--port 0``), then one line per emulated site with its
 primary and mirror URLs (``--site``, ``--mirrors``; the same as ``/__replica__/network.json``).
+Its defaults are the embedded replica's (``scrapy crawl arabstoday -a source=replica``): the same
+articles and seed, so both serve the same site. A port already in use is a one-line error (status 1).
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from twisted.internet.error import CannotListenError
+
+from newscrawl.arguments import BY_NAME
 from newscrawl.replica.catalogue import OVERSIZED_BYTES
 from newscrawl.replica.discovery import DiscoveryOptions
 from newscrawl.replica.faults import DEFAULTS, FaultPlan, FaultSpecError, parse_faults
-from newscrawl.replica.network import serve
+from newscrawl.replica.network import ReplicaNetwork, serve
 from newscrawl.sites import sites_for
 
 
@@ -26,11 +31,14 @@ def _fault_spec(text: str) -> FaultPlan:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m newscrawl.replica", description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    parser.add_argument("--articles", type=int, default=1000, help="generated articles (plus the seed one)")
-    parser.add_argument("--seed", type=int, default=0, help="content seed: same seed, same site")
+    parser = argparse.ArgumentParser(prog="python -m newscrawl.replica", description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind")
+    parser.add_argument("--articles", type=int, default=BY_NAME["replica_articles"].default,
+                        help="generated articles (plus the seed one), as the embedded replica's")
+    parser.add_argument("--seed", type=int, default=BY_NAME["replica_seed"].default,
+                        help="content seed: same seed, same site; as the embedded replica's")
     parser.add_argument("--per-page", type=int, default=20, help="entries per listing page")
     revisions = parser.add_argument_group("revisions (incremental crawls)")
     revisions.add_argument("--changed", type=int, default=0, metavar="K", help="base articles changed since")
@@ -40,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument(
         "--faults",
         type=_fault_spec,
-        default=FaultPlan(),
+        default="none",
         metavar="SPEC",
         help=f"comma list of kind=rate, 'all' (= {defaults}) or 'none'; 'all,5xx=0.2' overrides one",
     )
@@ -89,7 +97,23 @@ def main(argv: list[str] | None = None) -> int:
 
     options = DiscoveryOptions(rss_items=args.rss_items, gzip_sitemaps=args.gzip_sitemaps,
                                xml_attacks=args.xml_attacks, attack_bytes=args.attack_bytes)
-    network = serve(
+    try:
+        network = _serve(args, options)
+    except CannotListenError as exc:
+        reason = getattr(exc.socketError, "strerror", None) or exc.socketError
+        print(f"{parser.prog}: error: cannot listen on {exc.interface or '0.0.0.0'}:{exc.port}: {reason}",
+              file=sys.stderr)
+        return 1
+    print(f"Replica serving {network.url}/", flush=True)  # the first line: what tests and benchmarks read
+    for served in network.sites:
+        mirrors = "".join(f" mirror {url}/" for url in served.mirror_urls)
+        print(f"  site {served.site.key} {served.primary.url}/{mirrors}", flush=True)
+    reactor.run()  # type: ignore[attr-defined]
+    return 0
+
+
+def _serve(args: argparse.Namespace, options: DiscoveryOptions) -> ReplicaNetwork:
+    return serve(
         args.site,
         articles=args.articles,
         seed=args.seed,
@@ -106,12 +130,6 @@ def main(argv: list[str] | None = None) -> int:
         slow_seconds=args.slow_seconds,
         oversized_bytes=args.oversized_bytes,
     )
-    print(f"Replica serving {network.url}/", flush=True)  # the first line: what tests and benchmarks read
-    for served in network.sites:
-        mirrors = "".join(f" mirror {url}/" for url in served.mirror_urls)
-        print(f"  site {served.site.key} {served.primary.url}/{mirrors}", flush=True)
-    reactor.run()  # type: ignore[attr-defined]
-    return 0
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from twisted.web.server import Request
 
 from newscrawl.replica import pages
 from newscrawl.replica.catalogue import Catalogue, Head
-from newscrawl.replica.server import TEXT, Handler, Response
+from newscrawl.replica.http import TEXT, Handler, Response
 
 if TYPE_CHECKING:
     from newscrawl.replica.server import ReplicaResource

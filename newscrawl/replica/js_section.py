@@ -14,7 +14,8 @@ Some publisher sections render their article list client-side. A section whose d
 
 Everything is a wrapper around :class:`~newscrawl.replica.server.ReplicaResource`: its routes are
 put in front of the resource's own (see :func:`routes`), other sections are untouched. The server
-imports this module late (inside the resource), so importing the server here is no cycle.
+imports this module; this module knows the resource only as :class:`Resource` (what it uses of it)
+and imports the HTTP vocabulary from :mod:`newscrawl.replica.http`, never the server.
 """
 
 from __future__ import annotations
@@ -22,13 +23,26 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from typing import Protocol
 
 from twisted.web.server import Request
 
 from newscrawl.replica import pages
 from newscrawl.replica.catalogue import Catalogue
-from newscrawl.replica.server import JSON, Handler, ReplicaResource, Response, _page_number
+from newscrawl.replica.http import JSON, Handler, Response, page_number
 from newscrawl.sites.base import Section
+
+
+class Resource(Protocol):
+    """What this module uses of :class:`~newscrawl.replica.server.ReplicaResource`."""
+
+    catalogue: Catalogue
+
+    def not_found(self, base: str) -> Response: ...
+
+    def html(self, text: str) -> Response: ...
+
+    def article(self, request: Request, match: re.Match[str], base: str) -> Response: ...
 
 API_PATH = "/api/section/{id}"
 PLACEHOLDER = "/assets/img/placeholder.png"
@@ -73,7 +87,7 @@ def render_sections(catalogue: Catalogue) -> tuple[Section, ...]:
     return tuple(s for s in catalogue.sections if s.render and s.kind != "opinion")
 
 
-def routes(resource: ReplicaResource) -> list[tuple[re.Pattern[str], Handler]]:
+def routes(resource: Resource) -> list[tuple[re.Pattern[str], Handler]]:
     """Routes to put in front of ``resource``'s own: the shells, the JSON feed, the lazy articles."""
     sections = render_sections(resource.catalogue)
     if not sections:
@@ -90,15 +104,15 @@ def routes(resource: ReplicaResource) -> list[tuple[re.Pattern[str], Handler]]:
     ]
 
 
-def _section(resource: ReplicaResource, section_id: str) -> Section | None:
+def _section(resource: Resource, section_id: str) -> Section | None:
     section = resource.catalogue.section_by_id(section_id)
     return section if section is not None and section.render else None
 
 
-def listing_shell(resource: ReplicaResource, request: Request, match: re.Match[str], base: str) -> Response:
+def listing_shell(resource: Resource, request: Request, match: re.Match[str], base: str) -> Response:
     """The section page as served: chrome, an empty list, the hidden button and the script."""
     section = _section(resource, match["sid"])
-    if section is None or _page_number(request, resource.catalogue.site.page_param) != 1:
+    if section is None or page_number(request, resource.catalogue.site.page_param) != 1:
         return resource.not_found(base)
     return resource.html(shell_page(resource.catalogue, section, base))
 
@@ -122,10 +136,10 @@ def shell_page(cat: Catalogue, section: Section, base: str) -> str:
     return pages._page(cat, head, main)
 
 
-def listing_json(resource: ReplicaResource, request: Request, match: re.Match[str], base: str) -> Response:
+def listing_json(resource: Resource, request: Request, match: re.Match[str], base: str) -> Response:
     """``{"section", "page", "pages", "items": [{url, title, summary, stamp, thumb}]}``, newest first."""
     section = _section(resource, match["sid"])
-    page = _page_number(request, resource.catalogue.site.page_param)
+    page = page_number(request, resource.catalogue.site.page_param)
     listing = resource.catalogue.listing(section, page) if section and page else None
     if listing is None:
         body = json.dumps({"error": "not found"}).encode()
@@ -149,7 +163,7 @@ def listing_json(resource: ReplicaResource, request: Request, match: re.Match[st
                     headers={"cache-control": "no-cache"})
 
 
-def lazy_article(resource: ReplicaResource, request: Request, match: re.Match[str], base: str) -> Response:
+def lazy_article(resource: Resource, request: Request, match: re.Match[str], base: str) -> Response:
     """The regular article response, its main image made lazy (other responses pass unchanged)."""
     response = resource.article(request, match, base)
     if response.status != 200 or response.stream is not None:

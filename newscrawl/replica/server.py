@@ -18,12 +18,11 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import unquote, unquote_to_bytes
+from urllib.parse import unquote
 
 from twisted.internet.interfaces import IDelayedCall, IListeningPort, IPullProducer, IReactorTCP, IReactorTime
 from twisted.web.http import RESPONSES, HTTPChannel
@@ -31,14 +30,11 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 from zope.interface import implementer
 
-from newscrawl.replica import breakage, pages
+from newscrawl.replica import breakage, js_section, pages
 from newscrawl.replica.catalogue import Catalogue, http_date
+from newscrawl.replica.http import JSON, TEXT, Handler, Response, base_url, decoded_path, page_number
 from newscrawl.sites.base import Section
 
-HTML = "text/html; charset=utf-8"
-TEXT = "text/plain; charset=utf-8"
-JSON = "application/json; charset=utf-8"
-_HOST = re.compile(r"^[A-Za-z0-9.\-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$")
 _STATIC = {
     ".css": ("text/css; charset=utf-8", b"/* replica */\n"),
     ".js": ("application/javascript; charset=utf-8", b"/* replica */\n"),
@@ -47,56 +43,6 @@ _STATIC = {
 }
 MANIFEST_CHUNK = 200  # articles per write of the streamed manifest
 _PAGE_FAULTS = ("malformed", "encoding", "missing_fields", "oversized")  # counted when a page is served
-
-
-@dataclass
-class Response:
-    """A complete response; ``stream`` (when set) is written chunk by chunk instead of ``body``.
-
-    The fault fields are applied when the response is sent (after any wrapper saw the UTF-8 body):
-    ``transient`` is ``(kind, 5xx status)`` for the URL identity ``fault_key``, ``charset`` the
-    windows-1256 declaration variant, ``padding`` the bytes an oversized page adds, ``injected`` the
-    permanent fault kinds the stats count for this response; ``kind`` is the stats' path kind.
-    """
-
-    status: int = 200
-    content_type: str = HTML
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    stream: Iterator[bytes] | None = None
-    kind: str = "other"
-    fault_key: str | None = None
-    transient: tuple[str, int | None] | None = None
-    charset: str | None = None
-    padding: int = 0
-    injected: tuple[str, ...] = ()
-
-
-Handler = Callable[[Request, "re.Match[str]", str], Response]
-
-
-def base_url(request: Request) -> str:
-    """``http://host:port`` of the request: its Host header when sane, else the listening address."""
-    raw = request.getHeader(b"host")
-    host = raw.decode("latin-1") if raw else ""
-    if not _HOST.match(host):
-        address = request.getHost()
-        host = f"{address.host}:{address.port}"
-    return f"http://{host}"
-
-
-def decoded_path(request: Request) -> str:
-    """The request path as text: percent-encoded or raw UTF-8 slugs both come out as Arabic."""
-    return unquote_to_bytes(request.path).decode("utf-8", errors="replace")
-
-
-def _page_number(request: Request, param: str) -> int | None:
-    """``?page=N`` (1 when absent); None when it is not a positive integer."""
-    values = request.args.get(param.encode())
-    if not values:
-        return 1
-    text = values[0].decode("latin-1")
-    return int(text) if text.isdigit() and int(text) >= 1 else None
 
 
 @implementer(IPullProducer)
@@ -151,8 +97,6 @@ class ReplicaResource(Resource):
             (site.article_path_re, self.article),
             (re.compile(r"^/(?:assets|uploads)/.+(?P<ext>\.[a-z]+)$"), self.static),
         ]
-        from newscrawl.replica import js_section  # imports this module, hence the late import
-
         self.routes[:0] = js_section.routes(self)  # sections rendered client-side (Section.render)
 
     # -- plumbing -------------------------------------------------------------------------------------
@@ -291,7 +235,7 @@ class ReplicaResource(Resource):
 
     def _listing(self, request: Request, section: Section | None, base: str) -> Response:
         cat = self.catalogue
-        page = _page_number(request, cat.site.page_param)
+        page = page_number(request, cat.site.page_param)
         listing = cat.listing(section, page) if section and page else None
         if listing is None or section is None or page is None:
             return replace_kind(self.not_found(base), "listing")
