@@ -22,6 +22,21 @@ def apply_feed_preset(settings: BaseSettings) -> None:
     settings.set("FEEDS", presets[name], priority="spider")
 
 
+#: The default of ``NEWSCRAWL_CONTACT``: the project's address, not the crawl operator's.
+PLACEHOLDER_CONTACT = "https://github.com/newscrawl/newscrawl"
+
+
+def placeholder_contact_warning(settings: BaseSettings) -> str | None:
+    """The warning a crawl of the live sites logs while its User-Agent names no real contact, or None
+    (a contact of its own, or a ``USER_AGENT`` the user wrote whole)."""
+    if settings.getpriority("USER_AGENT") > settings.getpriority("BOT_NAME"):
+        return None
+    if settings.get("NEWSCRAWL_CONTACT") != PLACEHOLDER_CONTACT:
+        return None
+    return (f"NEWSCRAWL_CONTACT is still the placeholder {PLACEHOLDER_CONTACT}: the publisher cannot reach"
+            " whoever runs this crawl. Give yours: -s NEWSCRAWL_CONTACT=mailto:you@example.org")
+
+
 def apply_user_agent(settings: BaseSettings) -> None:
     """``USER_AGENT`` from ``NEWSCRAWL_USER_AGENT`` and ``NEWSCRAWL_CONTACT``, unless the user set it."""
     if settings.getpriority("USER_AGENT") > settings.getpriority("BOT_NAME"):

@@ -25,7 +25,7 @@ from newscrawl.extract import (
     load_article,
     next_page_url,
 )
-from newscrawl.feeds import apply_feed_preset, apply_user_agent
+from newscrawl.feeds import apply_feed_preset, apply_user_agent, placeholder_contact_warning
 from newscrawl.incremental import IncrementalState, identity_of
 from newscrawl.render import (
     BrowserUnavailable,
@@ -70,7 +70,10 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArabsTodaySpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_feed_preset(crawler.settings)
+        warning = placeholder_contact_warning(crawler.settings)
         apply_user_agent(crawler.settings)
+        if warning and spider.crawls_live:
+            spider.logger.warning(warning)
         if spider.args.source == "replica" or spider.args.base_url:
             # A local replica or mirror: no politeness delays against our own loopback server.
             for name, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
@@ -92,6 +95,11 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
             enable_browser(crawler.settings, spider.render_plan, hosts)
         crawler.signals.connect(spider._stop_replica, signal=signals.spider_closed)
         return spider
+
+    @property
+    def crawls_live(self) -> bool:
+        """True when the crawl goes to the publisher's own hosts (no replica, mirror or other hosts)."""
+        return self.args.source == "live" and not self.args.base_url and not self.args.hosts
 
     def _skip_render_sections_without_browser(self, crawler: Crawler) -> None:
         """A default crawl (no ``-a sections``) on a machine without Chromium still crawls every
