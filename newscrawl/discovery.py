@@ -177,6 +177,7 @@ class DiscoveryMixin:
             self.network.replace_target(served.site.key, served.primary.url, tuple(served.mirror_urls))
         self._replica_port = network  # stopListening() closes every port at spider close
         self.allowed_domains = self.network.allowed_domains
+        self.allowed_origins = self.network.allowed_origins
         self.logger.info("Embedded replica serving %d site(s) from %s (%d articles each, seed %d)",
                          len(network.sites), network.url, self.args.replica_articles, self.args.replica_seed)
         return network.url

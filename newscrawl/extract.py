@@ -133,7 +133,7 @@ def load_article(
     item["url"] = url
     item["article_id"] = key[1] if key else None
     item["site"] = site.key
-    item["brand"] = brand_of(first_text(article, sel.brand))
+    item["brand"] = brand_of(_own_text(first(article, sel.brand)))
     item["section"] = entry.section if entry else None
     item["summary"] = entry.summary if entry else None
     item["published_raw"] = entry.stamp if entry else None
@@ -184,6 +184,18 @@ def _body(paragraphs: list[Any], sel: Selectors,
     else:
         return [t for _, t in texts], None, None
     return [t for _, t in texts[1:]], dateline, author
+
+
+def _own_text(node: Any) -> str | None:
+    """The text of a one-line element (the brand label): the text before its first child when there is
+    some, else all of its text. A label ``<div>`` left unclosed swallows the rest of the article as
+    its children; its own line is still the text it starts with."""
+    if node is None:
+        return None
+    if isinstance(node, str):
+        return node
+    own = node.text
+    return own if own and not own.isspace() else raw_text(node)
 
 
 def _related(root: Any, response: TextResponse, site: SiteDefinition) -> list[dict[str, Any]]:

@@ -111,6 +111,23 @@ def netloc(url: str) -> str:
     return url[start:end].lower()
 
 
+#: Port of a URL that names none.
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(scheme: str, host: str | None, port: int | None) -> str:
+    """``scheme://host:port``, lower-cased, the port always written (``https://a.example:443``): what
+    the offsite check compares."""
+    scheme = scheme.lower()
+    return f"{scheme}://{(host or '').lower()}:{port or DEFAULT_PORTS.get(scheme, 0)}"
+
+
+def origin_of(url: str) -> str:
+    """The :func:`origin` of a URL."""
+    parts = urlsplit(url)
+    return origin(parts.scheme, parts.hostname, parts.port)
+
+
 @dataclass(frozen=True)
 class SiteTarget:
     """One site of a crawl: its definition, where it is crawled, and what is crawled of it."""
@@ -187,6 +204,12 @@ class Network:
         """Move a site (the embedded replica binds its ports only when the crawl starts)."""
         self._index(tuple(SiteTarget(t.site, base_url, mirrors, t.sections) if t.site.key == key else t
                           for t in self.targets))
+
+    @property
+    def allowed_origins(self) -> frozenset[str]:
+        """Every origin of the crawl's sites (:func:`origin`): what ``OriginOffsiteMiddleware`` lets
+        through — scheme, host and port, where ``allowed_domains`` only knows host names."""
+        return frozenset(origin_of(o) for t in self.targets for o in t.origins)
 
     @property
     def allowed_domains(self) -> list[str]:

@@ -64,6 +64,8 @@ def build_report(stats: dict[str, Any], sections: Counter[str], changes: Counter
         },
         # browser_requests / plain_requests, load-more clicks (newscrawl.render); empty: none counted
         "render": prefixed("render/"),
+        # pagination: pages_without_new_entries, stopped_no_new_entries (traps), links not followed
+        "listing": prefixed("listing/"),
     }
 
 

@@ -33,8 +33,21 @@ NEWSCRAWL_RETRY_BACKOFF_MAX = 30.0
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page is ~50 KB; bigger is a broken or hostile page
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5  # a redirect loop is given up quickly; offsite redirects are filtered
-NEWSCRAWL_FALLBACK_ENCODINGS = ["utf-8", "cp1256"]  # for pages that declare no encoding
+NEWSCRAWL_FALLBACK_ENCODINGS = ["utf-8", "cp1256"]  # pages that declare no encoding, or a wrong one
+# A page whose text, decoded as declared, has more than this share of its non-ASCII characters
+# undecodable (U+FFFD) is re-read in a fallback encoding when mostly undecodable, else it fails
+# (failures/bad_encoding): never exported as garbage.
+NEWSCRAWL_MAX_UNDECODABLE_SHARE = 0.01
+# Bounds of a section's pagination (-a max_pages replaces the first): pages followed at most, a
+# failure of the section when reached (failures/listing_page_cap: a listing naming new ids forever);
+# and the number of pages in a row listing nothing new after which it ends (a trap repeating
+# pages). 0 turns either off.
+NEWSCRAWL_MAX_LISTING_PAGES = 5000
+NEWSCRAWL_MAX_STALE_LISTING_PAGES = 3
 DOWNLOADER_MIDDLEWARES = {
+    # offsite by origin (scheme, host and port), offsite redirects counted as failures
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newscrawl.middlewares.OriginOffsiteMiddleware": 50,
     "newscrawl.middlewares.RetryBackoffMiddleware": 560,  # just after RetryMiddleware (550)
     "newscrawl.middlewares.ArabicEncodingMiddleware": 585,  # responses: after decompression (590)
     "newscrawl.render.RenderStats": 950,  # render/browser_requests and …/plain_requests, after the cache
@@ -53,6 +66,28 @@ ITEM_PIPELINES = {
     "pipelines.validate.ValidationPipeline": 300,
     "pipelines.state.StatePipeline": 400,
 }
+
+# Longest text a field may hold, in characters (ValidationPipeline): an item with a longer one is
+# dropped, counted as validation/dropped/too_long_<field>. Several times what real pages hold (the
+# seed article's title is 59 characters, its body about 3,300; replica titles ≤ 80, bodies ≤ 4,100):
+# only a broken page gets there, e.g. an unclosed <h1> that swallows the article into the title.
+# Override single fields with -s 'NEWSCRAWL_MAX_FIELD_LENGTHS={"title": 1000}' (0 or null: no limit).
+NEWSCRAWL_MAX_FIELD_LENGTHS_BASE = {
+    "url": 2048,  # the sitemap protocol's limit (a percent-encoded Arabic slug: ~450)
+    "image_url": 2048,
+    "title": 500,
+    "subtitle": 1000,
+    "author": 200,
+    "dateline": 100,
+    "brand": 100,
+    "image_caption": 1000,
+    "summary": 2000,
+    "published_raw": 200,
+    "updated_raw": 200,
+    "body": 200_000,
+    "related.title": 500,
+}
+NEWSCRAWL_MAX_FIELD_LENGTHS: dict[str, int] = {}
 
 # --- feed exports --------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"  # Arabic as text, never \u escapes

@@ -12,20 +12,47 @@ import re
 # Invisible marks that only steer text direction: LRM, RLM, ALM, LRE/RLE/PDF/LRO/RLO, isolates, BOM.
 _BIDI_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 _BIDI = re.compile(f"[{_BIDI_MARKS}]")
+# Control characters that are not whitespace — C0 (NUL, ESC, BEL …), DEL and C1 — are never text: a
+# terminal or a spreadsheet would act on them. (Tab, line breaks, form feed, the C0 separators
+# \x1c-\x1f and NEL are whitespace, \s, and are normalized as such.) A terminal escape sequence
+# (ESC [ or CSI, parameters, a final letter: "\x1b[31m") goes whole, not just its ESC.
+_CONTROL_CHARS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
+_CONTROLS = re.compile(f"(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]|[{_CONTROL_CHARS}]")
 # Whitespace that is not already a single plain space: runs of two or more, or any other space
 # character (\s covers NBSP, thin spaces, ideographic space, newlines …).
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
 # Anything to clean at all: the common case, clean text, costs one regex scan.
-_DIRTY = re.compile(f"[{_BIDI_MARKS}]|\\s{{2,}}|[^\\S ]")
+_DIRTY = re.compile(f"[{_BIDI_MARKS}{_CONTROL_CHARS}]|\\s{{2,}}|[^\\S ]")
+# Whitespace that is a control character: tab, vertical tab, form feed, CR, the C0 separators, NEL
+# (the line feed, \n, is added where a line break does not belong).
+_BREAK_CHARS = "\t\x0b\x0c\r\x1c-\x1f\x85"
+_BREAKS = {False: re.compile(f"[{_BREAK_CHARS}\n]"), True: re.compile(f"[{_BREAK_CHARS}]")}
+_STRIP = {False: re.compile(f"[{_CONTROL_CHARS}{_BREAK_CHARS}\n]"),
+          True: re.compile(f"[{_CONTROL_CHARS}{_BREAK_CHARS}]")}
 
 
 def normalize_space(text: str | None) -> str:
-    """Collapse every run of Unicode whitespace (NBSP included) to one space, drop bidi marks, strip."""
+    """Collapse every run of Unicode whitespace (NBSP included) to one space, drop bidi marks and
+    control characters, strip."""
     if not text:
         return ""
     if _DIRTY.search(text):
-        text = _SPACES.sub(" ", _BIDI.sub("", text))
+        text = _SPACES.sub(" ", _BIDI.sub("", _CONTROLS.sub("", text)))
     return text.strip()
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a control character that is not whitespace (NUL, ESC, DEL, C1 …)."""
+    return _CONTROLS.search(text) is not None
+
+
+def strip_controls(text: str, multiline: bool = False) -> str:
+    """``text`` without control characters (ESC, NUL, the other C0 and C1 controls, DEL): removed,
+    while tabs and line breaks become a space — except line feeds in ``multiline`` text (the body's
+    paragraph breaks). Other spacing is left as it is; returns ``text`` itself when nothing changes."""
+    if _STRIP[multiline].search(text) is None:
+        return text
+    return _BREAKS[multiline].sub(" ", _CONTROLS.sub("", text))
 
 
 _DASHES = "ـ_\\-–—"

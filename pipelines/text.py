@@ -9,7 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.sites import SiteDefinition, get_site
-from newscrawl.text import strip_label
+from newscrawl.text import strip_controls, strip_label
 
 
 class TextCleaningPipeline:
@@ -29,6 +29,7 @@ class TextCleaningPipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         site = get_site(adapter["site"])  # set by load_article, every item has it
+        self._strip_controls(adapter)
         for name in ("title", "image_caption"):
             if adapter.get(name):
                 adapter[name] = strip_label(adapter[name], site.brand) or None
@@ -44,6 +45,28 @@ class TextCleaningPipeline:
                 self.stats.inc_value("text/noise_paragraphs_removed", removed)
             adapter["body"] = "\n\n".join(kept) or None
         return item
+
+    def _strip_controls(self, adapter: ItemAdapter) -> None:
+        """Every field without control characters; counted per field cleaned."""
+        for name, value in list(adapter.items()):
+            cleaned = _without_controls(value, multiline=name == "body")
+            if cleaned is not value:
+                adapter[name] = cleaned or None  # a field that held only controls holds nothing
+                self.stats.inc_value("text/control_characters_removed")
+
+
+def _without_controls(value: Any, multiline: bool = False) -> Any:
+    """``value`` (text, or a list or dict holding text) without control characters: the same object
+    when it has none, a cleaned copy otherwise (see :func:`~newscrawl.text.strip_controls`)."""
+    if isinstance(value, str):
+        return strip_controls(value, multiline)
+    if isinstance(value, list):
+        items = [_without_controls(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, dict):
+        pairs = {k: _without_controls(v) for k, v in value.items()}
+        return value if all(pairs[k] is v for k, v in value.items()) else pairs
+    return value
 
 
 def _is_noise(paragraph: str, site: SiteDefinition) -> bool:

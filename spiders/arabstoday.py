@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -27,6 +27,7 @@ from newscrawl.extract import (
 )
 from newscrawl.feeds import apply_feed_preset, apply_user_agent, placeholder_contact_warning
 from newscrawl.incremental import IncrementalState, identity_of
+from newscrawl.network import origin_of
 from newscrawl.render import (
     BrowserUnavailable,
     RenderPlan,
@@ -38,6 +39,9 @@ from newscrawl.render import (
 from newscrawl.selectors import page_root
 from newscrawl.sites.base import Section
 from newscrawl.stores import open_store
+
+#: Request meta of a listing page: how many pages in a row before it listed nothing new.
+STALE_PAGES_META = "newscrawl_stale_pages"
 
 
 class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
@@ -59,12 +63,15 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
         self.skipped_sections: tuple[str, ...] = ()  # browser sections left out: no browser here
         self.base_url = self.network.primary.base_url
         self.allowed_domains = self.network.allowed_domains
+        self.allowed_origins = self.network.allowed_origins  # scheme, host and port (newscrawl.middlewares)
         self._requested_ids: set[str] = set()  # identities (site family, ids) of the requested articles
         self._listed: dict[tuple[str, str], set[tuple[str, str]]] = {}  # (site, section) -> articles listed
         self.failures: list[dict[str, Any]] = []  # requests that failed for good, for the run report
         self._replica_port: Any = None
         self.incremental: IncrementalState | None = None
         self.distributed: Any = None  # newscrawl.frontier.DistributedCrawl when REDIS_URL is set
+        self.max_listing_pages = 0  # NEWSCRAWL_MAX_LISTING_PAGES (0: no cap), read in from_crawler
+        self.max_stale_pages = 0  # NEWSCRAWL_MAX_STALE_LISTING_PAGES (0: never stop for that)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArabsTodaySpider:
@@ -80,6 +87,8 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
                                 ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
                 if crawler.settings.getpriority(name) <= crawler.settings.getpriority("BOT_NAME"):
                     crawler.settings.set(name, value, priority="spider")
+        spider.max_listing_pages = crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES")
+        spider.max_stale_pages = crawler.settings.getint("NEWSCRAWL_MAX_STALE_LISTING_PAGES")
         spider.distributed = enable_distributed(crawler, spider)  # None unless REDIS_URL/NEWSCRAWL_FRONTIER
         frontier = spider.distributed
         state_path = spider.args.state or crawler.settings.get("NEWSCRAWL_STATE")
@@ -119,7 +128,6 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
             self.crawler.stats.set_value("render/sections_skipped_no_browser", len(self.skipped_sections))
         if self.args.source == "replica" and not self.args.base_url:
             self.base_url = self._start_replica()
-            self.allowed_domains = [self._domain(self.base_url)]
         if self.incremental:
             for failure in self.incremental.store.failures():
                 entry = ListingEntry(**failure.meta["entry"]) if "entry" in failure.meta else None
@@ -164,15 +172,36 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
             request = self._article_request(entry)
             if request is not None:
                 yield request
-        if new_entries == 0:
-            # a page that lists nothing new for its section ends it: pagination traps, loops
-            stop = True
-            self.crawler.stats.inc_value("listing/stopped_no_new_entries")
+        yield from self._next_listing(response, site, section, page, root, stop, new_entries)
+
+    def _next_listing(self, response: TextResponse, site: Any, section: Section, page: int, root: Any,
+                      stop: bool, new_entries: int) -> Iterator[scrapy.Request]:
+        """The section's next listing page, unless its pagination is over or must be cut short.
+
+        Pagination ends at the last page (no next link), at ``-a max_pages``, at entries older than
+        ``-a since``, after ``NEWSCRAWL_MAX_STALE_LISTING_PAGES`` pages in a row that list nothing new
+        for the section (a trap repeating pages; one such page alone may be the listing shifting as
+        articles are published during the crawl), and at ``NEWSCRAWL_MAX_LISTING_PAGES``: a listing
+        that names new ids on every next page forever. That cap is a failure of the section
+        (``failures/listing_page_cap``): what lies beyond it was not crawled.
+        """
+        stale = 0 if new_entries else response.meta.get(STALE_PAGES_META, 0) + 1
+        if stale:
+            self.crawler.stats.inc_value("listing/pages_without_new_entries")
         next_url = next_page_url(response, site, root)
-        if next_url and not stop and (self.args.max_pages is None or page < self.args.max_pages):
-            yield scrapy.Request(next_url, callback=self.parse_listing, errback=self.on_error,
-                                 cb_kwargs={"section": section, "page": page + 1},
-                                 meta=self.render_plan.listing_meta(section))
+        if not next_url or stop or (self.args.max_pages is not None and page >= self.args.max_pages):
+            return
+        if self.max_stale_pages and stale >= self.max_stale_pages:
+            self.crawler.stats.inc_value("listing/stopped_no_new_entries")
+            return
+        if self.args.max_pages is None and self.max_listing_pages and page >= self.max_listing_pages:
+            self.crawler.stats.inc_value("failures/listing_page_cap")
+            self.logger.warning("Section %s of %s: stopped at the page cap (NEWSCRAWL_MAX_LISTING_PAGES=%d),"
+                                " not followed: %s", section.key, site.key, self.max_listing_pages, next_url)
+            return
+        meta = {**self.render_plan.listing_meta(section), STALE_PAGES_META: stale}
+        yield scrapy.Request(next_url, callback=self.parse_listing, errback=self.on_error,
+                             cb_kwargs={"section": section, "page": page + 1}, meta=meta)
 
     def parse_article(self, response: Response, entry: ListingEntry) -> Any:
         """One article page → one :class:`~newscrawl.items.Article`."""
@@ -254,6 +283,8 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
         self._expect_replica({self.site.key: catalogue})
         self._replica_port = listen(catalogue, port=0, host="127.0.0.1")
         url = f"http://127.0.0.1:{self._replica_port.getHost().port}"
+        self.allowed_domains = [self._domain(url)]
+        self.allowed_origins = frozenset({origin_of(url)})
         self.logger.info("Embedded replica serving %s (%d articles, seed %d)", url,
                          self.args.replica_articles, self.args.replica_seed)
         return url
@@ -281,9 +312,11 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
 
 
 def _failure_reason(failure: Failure) -> str:
-    """A short, stable name for why a request failed: ``http_503``, ``TimeoutError``, …"""
+    """A short, stable name for why a request failed: ``http_503``, ``TimeoutError``, or the
+    ``reason`` our own exceptions carry (``bad_encoding``, ``offsite_redirect``), …"""
     from scrapy.spidermiddlewares.httperror import HttpError
 
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    return type(failure.value).__name__
+    reason = getattr(failure.value, "reason", None)
+    return reason if isinstance(reason, str) else type(failure.value).__name__

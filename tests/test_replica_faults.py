@@ -349,11 +349,12 @@ def test_windows_1256_pages_in_each_declaration(every: str) -> None:
     variants = {}
     for article in m["articles"]:
         variants.setdefault(article["encoding"]["declared"], article)
-    assert set(variants) == {"header", "meta", "http-equiv", "none"}
+    assert set(variants) == {"header", "meta", "http-equiv", "none", "mislabeled"}
     for declared, article in variants.items():
         status, headers, body = get(article["url"])
         assert status == 200
-        expected = "text/html; charset=windows-1256" if declared == "header" else "text/html"
+        expected = {"header": "text/html; charset=windows-1256",
+                    "mislabeled": "text/html; charset=utf-8"}.get(declared, "text/html")
         assert headers["Content-Type"] == expected
         html = body.decode("cp1256")
         assert article["title"] in html and article["title"].encode("utf-8") not in body
@@ -364,9 +365,10 @@ def test_windows_1256_pages_in_each_declaration(every: str) -> None:
             "meta": '<meta charset="windows-1256">',
             "http-equiv": '<meta http-equiv="Content-Type" content="text/html; charset=windows-1256">',
             "none": None,
+            "mislabeled": '<meta charset="utf-8">',
         }[declared]
         head = html.split("</head>")[0]
-        assert "utf-8" not in head.lower()
+        assert ("utf-8" in head.lower()) == (declared == "mislabeled")
         assert (meta in head) if meta else ("charset" not in head)
         check_page(html, article)
 

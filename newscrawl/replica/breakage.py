@@ -21,6 +21,7 @@ CHARSET_DECLARATIONS: dict[str, tuple[str, str]] = {
         f'<meta http-equiv="Content-Type" content="text/html; charset={LEGACY_CHARSET}">',
     ),
     "none": ("text/html", ""),
+    "mislabeled": ("text/html; charset=utf-8", UTF8_META),
 }
 PADDING_CHUNK = 64 * 1024
 _PADDING_LINE = b"replica padding: an oversized page, " + b"=" * 91 + b"\n"  # 128 bytes

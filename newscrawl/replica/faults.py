@@ -53,8 +53,9 @@ DEFAULTS: Mapping[str, float] = {
 }
 #: Status codes of the ``5xx`` fault, picked per URL.
 ERROR_STATUSES: tuple[int, ...] = (500, 502, 503)
-#: Declarations of a windows-1256 page (``encoding`` fault), picked per page.
-ENCODING_VARIANTS: tuple[str, ...] = ("header", "meta", "http-equiv", "none")
+#: Declarations of a windows-1256 page (``encoding`` fault), picked per page; ``mislabeled`` says
+#: UTF-8 (header and meta) over windows-1256 bytes.
+ENCODING_VARIANTS: tuple[str, ...] = ("header", "meta", "http-equiv", "none", "mislabeled")
 #: Fields a ``missing_fields`` page may lack (the first one the article has, in a per-page order).
 MISSING_FIELDS: tuple[str, ...] = ("subtitle", "image", "dateline", "updated")
 #: Kinds of a ``bad_dates`` listing stamp.
