@@ -3,7 +3,8 @@
 * CSV: ``related`` and ``date_issues`` are one line per entry inside their cell (``stamp | title | url``
   and ``field | issue | raw``), other lists are joined by ``; ``; a UTF-8 byte order mark is written
   first when ``NEWSCRAWL_CSV_BOM`` is on (or the feed option ``item_export_kwargs: {"bom": true}``),
-  for spreadsheet programs that otherwise read UTF-8 as a legacy code page.
+  for spreadsheet programs that otherwise read UTF-8 as a legacy code page; a cell a spreadsheet would
+  run as a formula gets a leading ``'`` unless ``NEWSCRAWL_CSV_NEUTRALIZE_FORMULAS`` is off.
 * XML: a null field is left out (an absent element is null), also inside ``related`` entries, so
   null and the text ``None`` are never confused.
 """
@@ -18,6 +19,18 @@ from scrapy.exporters import CsvItemExporter, XmlItemExporter
 #: Separator of the parts of one line of a list cell in CSV.
 PART_SEPARATOR = " | "
 BOM_SETTING = "NEWSCRAWL_CSV_BOM"
+NEUTRALIZE_SETTING = "NEWSCRAWL_CSV_NEUTRALIZE_FORMULAS"
+#: First characters that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a
+#: formula or command (OWASP "CSV injection"): ``=``, ``+``, ``-``, ``@``, tab and carriage return.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(value: Any) -> Any:
+    """A cell that would start a formula, prefixed with ``'`` (OWASP's advice: the spreadsheet shows
+    the text as written); any other value unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 def related_as_text(related: Any) -> str:
@@ -37,16 +50,24 @@ def date_issues_as_text(issues: Any) -> str:
 
 
 class ArticleCsvItemExporter(CsvItemExporter):
-    """CSV with ``related`` and ``date_issues`` written as readable lines, other lists joined by ``; ``."""
+    """CSV with ``related`` and ``date_issues`` written as readable lines, other lists joined by ``; ``.
 
-    def __init__(self, *args: Any, bom: bool = False, **kwargs: Any) -> None:
+    A cell a spreadsheet would run as a formula (a title starting with ``=``, ``+``, ``-`` or ``@``,
+    or a tab or CR) is written with a leading ``'`` (:func:`neutralize_formula`) unless
+    ``NEWSCRAWL_CSV_NEUTRALIZE_FORMULAS`` is off (or the feed option ``neutralize_formulas`` is false).
+    """
+
+    def __init__(self, *args: Any, bom: bool = False, neutralize_formulas: bool = True,
+                 **kwargs: Any) -> None:
         kwargs.setdefault("join_multivalued", "; ")
         super().__init__(*args, **kwargs)
         self.bom = bom
+        self.neutralize_formulas = neutralize_formulas
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleCsvItemExporter:
         kwargs.setdefault("bom", crawler.settings.getbool(BOM_SETTING))
+        kwargs.setdefault("neutralize_formulas", crawler.settings.getbool(NEUTRALIZE_SETTING, True))
         return cls(*args, **kwargs)
 
     def start_exporting(self) -> None:
@@ -56,10 +77,12 @@ class ArticleCsvItemExporter(CsvItemExporter):
 
     def serialize_field(self, field: Any, name: str, value: Any) -> Any:
         if name == "related":
-            return related_as_text(value)
-        if name == "date_issues":
-            return date_issues_as_text(value)
-        return super().serialize_field(field, name, value)
+            value = related_as_text(value)
+        elif name == "date_issues":
+            value = date_issues_as_text(value)
+        else:
+            value = super().serialize_field(field, name, value)
+        return neutralize_formula(value) if self.neutralize_formulas else value
 
 
 def _at_start(stream: Any) -> bool:

@@ -134,7 +134,7 @@ def load_article(
     item["article_id"] = key[1] if key else None
     item["site"] = site.key
     item["brand"] = brand_of(_own_text(first(article, sel.brand)))
-    item["section"] = entry.section if entry else None
+    item["section"] = section_of(site, key, entry)
     item["summary"] = entry.summary if entry else None
     item["published_raw"] = entry.stamp if entry else None
     item["related"] = _related(root, response, site) or None
@@ -143,6 +143,17 @@ def load_article(
     for name in ARTICLE_FIELDS:  # every record has every field: null when the page has none
         item.setdefault(name, None)
     return item
+
+
+def section_of(site: SiteDefinition, key: tuple[str, str] | None, entry: ListingEntry | None) -> str | None:
+    """The key of an article's section: from its own URL's section id (``key``, see
+    :func:`article_key`) when the site definition knows that id, else the section of the listing
+    that linked it. A listing may name another section's article (a "most read" block, a tracking
+    link): the article still belongs to its own section."""
+    section = site.section_for_path(key[0]) if key else None
+    if section is not None:
+        return section.key
+    return entry.section if entry else None
 
 
 def brand_of(label: str | None) -> str | None:

@@ -29,16 +29,37 @@ LISTING_FP_META = "newscrawl_listing_fp"
 
 
 def listing_fingerprint(entry: ListingEntry) -> str | None:
-    """None for an article found by a feed, a sitemap or an id (``entry.source``): what they print is
+    """The fingerprint of an article's listing entry (its thumbnail by path, whatever the host).
+
+    None for an article found by a feed, a sitemap or an id (``entry.source``): what they print is
     no listing entry, and a listing crawl must not take the difference for a change."""
     if getattr(entry, "source", "listing") != "listing":
         return None
-    return fingerprint(entry.title, entry.summary, entry.stamp, entry.thumbnail)
+    return fingerprint(entry.title, entry.summary, entry.stamp, without_origin(entry.thumbnail))
 
 
 def content_fingerprint(item: Any) -> str:
+    """The fingerprint of what an article says: its text fields, its update stamp and its image —
+    the image by its path, not its host, so the same article served from another origin (another
+    ``base_url``, a mirror) is unchanged."""
+    return fingerprint(item.get("title"), item.get("subtitle"), item.get("body"), item.get("updated_raw"),
+                       without_origin(item.get("image_url")), item.get("image_caption"), item.get("author"))
+
+
+def legacy_content_fingerprint(item: Any) -> str:
+    """The fingerprint earlier versions wrote to the state: with the image's full URL, host included.
+    Still accepted as "unchanged", so upgrading does not export every article again as updated."""
     return fingerprint(item.get("title"), item.get("subtitle"), item.get("body"), item.get("updated_raw"),
                        item.get("image_url"), item.get("image_caption"), item.get("author"))
+
+
+def without_origin(url: str | None) -> str | None:
+    """``url`` without its scheme and host (``http://h:1/a/b.jpg?v=2`` → ``/a/b.jpg?v=2``)."""
+    if not url or "//" not in url:
+        return url
+    start = url.find("//") + 2
+    cut = min((pos for pos in (url.find(mark, start) for mark in "/?#") if pos != -1), default=len(url))
+    return url[cut:] or "/"
 
 
 class IncrementalState:
@@ -111,7 +132,8 @@ class IncrementalState:
         known = None if self.full else self.store.get(key)
         if known is None:
             return "new"
-        return "unchanged" if known.content_fp == content_fingerprint(item) else "updated"
+        same = known.content_fp in (content_fingerprint(item), legacy_content_fingerprint(item))
+        return "unchanged" if same else "updated"
 
     def claim(self, key: str, item: Any) -> bool:
         """Take the right to export this version (atomic in the shared Redis store; see its claim)."""

@@ -98,6 +98,9 @@ FEED_EXPORTERS = {
     "xml": "newscrawl.exporters.ArticleXmlItemExporter",  # a null field has no element
 }
 NEWSCRAWL_CSV_BOM = False  # a UTF-8 byte order mark first in CSV feeds, for spreadsheet programs
+# CSV cells a spreadsheet would run as a formula (leading =, +, -, @, tab or CR) get a leading '
+# (OWASP's advice on CSV injection); False writes them as they are (for a program reading the CSV).
+NEWSCRAWL_CSV_NEUTRALIZE_FORMULAS = True
 # Presets of FEEDS, chosen with -s NEWSCRAWL_FEED_PRESET=<name> (ignored when -o/-O or FEEDS is set).
 # "scheduled": one JSON Lines file per run under exports/<spider>/, named by the run's UTC start time.
 NEWSCRAWL_FEED_PRESET = ""

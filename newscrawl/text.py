@@ -15,8 +15,9 @@ _BIDI = re.compile(f"[{_BIDI_MARKS}]")
 # Control characters that are not whitespace — C0 (NUL, ESC, BEL …), DEL and C1 — are never text: a
 # terminal or a spreadsheet would act on them. (Tab, line breaks, form feed, the C0 separators
 # \x1c-\x1f and NEL are whitespace, \s, and are normalized as such.) A terminal escape sequence
-# (ESC [ or CSI, parameters, a final letter: "\x1b[31m") goes whole, not just its ESC.
-_CONTROL_CHARS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
+# (ESC [ or CSI, parameters, a final letter: "\x1b[31m") goes whole, not just its ESC. U+FFFD is
+# no text either: what a decoder (libxml2 for a NUL) puts for bytes it could not read.
+_CONTROL_CHARS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd"
 _CONTROLS = re.compile(f"(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]|[{_CONTROL_CHARS}]")
 # Whitespace that is not already a single plain space: runs of two or more, or any other space
 # character (\s covers NBSP, thin spaces, ideographic space, newlines …).
@@ -42,14 +43,16 @@ def normalize_space(text: str | None) -> str:
 
 
 def has_controls(text: str) -> bool:
-    """Whether ``text`` holds a control character that is not whitespace (NUL, ESC, DEL, C1 …)."""
+    """Whether ``text`` holds a control character that is not whitespace (NUL, ESC, DEL, C1 …) or
+    U+FFFD."""
     return _CONTROLS.search(text) is not None
 
 
 def strip_controls(text: str, multiline: bool = False) -> str:
-    """``text`` without control characters (ESC, NUL, the other C0 and C1 controls, DEL): removed,
-    while tabs and line breaks become a space — except line feeds in ``multiline`` text (the body's
-    paragraph breaks). Other spacing is left as it is; returns ``text`` itself when nothing changes."""
+    """``text`` without control characters (ESC, NUL, the other C0 and C1 controls, DEL) and U+FFFD,
+    which are removed, while tabs and line breaks become a space — except line feeds in ``multiline``
+    text (the body's paragraph breaks). Other spacing is left as it is; returns ``text`` itself when
+    nothing changes."""
     if _STRIP[multiline].search(text) is None:
         return text
     return _BREAKS[multiline].sub(" ", _CONTROLS.sub("", text))

@@ -52,3 +52,31 @@ def test_identity_ignores_host_copy_and_url_spelling():
     same = {article_identity(SITE, u) for u in (URL, "https://mail.arabstoday.net/40/095935-x",
                                                  "https://www.arabstoday.net/amp/40/095935-%D9%85")}
     assert len(same) == 1
+
+
+def _article(url: str, label: str = '<div class="site-label"> العرب اليوم -</div>') -> HtmlResponse:
+    body = (f'<article><h1 class="article-title">عنوان</h1>{label}'
+            '<div class="article-body"><p>نص</p></div></article>')
+    return HtmlResponse(url, body=f"<html><head></head><body>{body}</body></html>".encode(),
+                        headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_section_comes_from_the_articles_own_url():
+    """A listing of another section (a "most read" block, a tracking link) names the article: its
+    own section id says where it belongs; the listing's section only when the definition lacks the id."""
+    other = ListingEntry(url=URL, section="writers", title=None, summary=None, thumbnail=None, stamp=None)
+    assert load_article(_article(URL), SITE, other)["section"] == "syria"  # /40/ is syria
+    column = "https://www.arabstoday.net/w-346/034806-x"
+    assert load_article(_article(column), SITE, other)["section"] == "writers"
+    unknown = "https://www.arabstoday.net/999/000001-x"
+    assert load_article(_article(unknown), SITE, other)["section"] == "writers"
+    assert load_article(_article(unknown), SITE, None)["section"] is None
+    assert load_article(_article("https://www.arabstoday.net/about"), SITE, other)["section"] == "writers"
+
+
+def test_brand_is_the_labels_own_line():
+    unclosed = '<div class="site-label"> العرب اليوم -<h2>عنوان فرعي</h2><p>فقرة طويلة</p>'
+    assert load_article(_article(URL, unclosed), SITE, None)["brand"] == "العرب اليوم"
+    nested = '<div class="site-label"><span> صوت الإمارات -</span></div>'
+    assert load_article(_article(URL, nested), SITE, None)["brand"] == "صوت الإمارات"
+    assert load_article(_article(URL, ""), SITE, None)["brand"] is None

@@ -26,7 +26,7 @@ from tests.conftest import (
     static_sections,
 )
 
-FIELDS = ("title", "subtitle", "author", "dateline", "image_url", "image_caption", "summary",
+FIELDS = ("section", "title", "subtitle", "author", "dateline", "image_url", "image_caption", "summary",
           "published_raw", "published_at", "updated_raw", "updated_at")
 
 

@@ -2,7 +2,14 @@
 
 import pytest
 
-from newscrawl.text import normalize_space, parse_byline, parse_dateline, strip_label
+from newscrawl.text import (
+    has_controls,
+    normalize_space,
+    parse_byline,
+    parse_dateline,
+    strip_controls,
+    strip_label,
+)
 
 
 def test_normalize_space_keeps_publisher_characters():
@@ -61,3 +68,31 @@ def test_parse_byline_rejects_body_text():
 def test_strip_label():
     assert strip_label(" العرب اليوم - محادثات أميركية", "العرب اليوم") == "محادثات أميركية"
     assert strip_label("محادثات أميركية", "العرب اليوم") == "محادثات أميركية"
+
+
+def test_normalize_space_removes_control_characters_and_terminal_escapes():
+    raw = "\x1b[31mعنوان\x1b[0m\x00 أحمر\x07\x7f\x85جديد\x9b2J\ufffd"
+    assert normalize_space(raw) == "عنوان أحمر جديد"
+    assert normalize_space("\x00\x1b") == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "multiline", "expected"),
+    [
+        ("نص\x1bعادي", False, "نصعادي"),
+        ("سطر\nثان\tو\rثالث\x0b\x0c\x1c\x85", False, "سطر ثان و ثالث    "),
+        ("فقرة أولى\n\nفقرة\x00 ثانية\t", True, "فقرة أولى\n\nفقرة ثانية "),
+        ("\x1b[1;31mعاجل\x1b[0m", True, "عاجل"),
+        ("\x9b31mعاجل", False, "عاجل"),
+        ("\x80\x84\x86\x9f\ufffdنص", False, "نص"),
+    ],
+)
+def test_strip_controls(raw, multiline, expected):
+    assert strip_controls(raw, multiline) == expected
+
+
+def test_strip_controls_returns_clean_text_itself():
+    text = "نص نظيف مع مسافتين  وعلامة ـــ"
+    assert strip_controls(text) is text
+    assert strip_controls("سطر\nثان", multiline=True) == "سطر\nثان"
+    assert not has_controls(text) and not has_controls("سطر\nثان\t")
