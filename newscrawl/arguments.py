@@ -185,6 +185,10 @@ ARGUMENTS: tuple[Argument, ...] = (
              "world, economy, sports, culture, tech, varieties, writers` (`varieties` is rendered in a "
              "browser)",
              _key_list),
+    Argument("tags", "comma list", None, "none",
+             "`discover=rss`: read the feeds of these tags, `/rss/<tag>` (an Arabic slug such as "
+             "`المدينة-طنجة`), instead of the site's feed (with `sections`: besides the sections' feeds, "
+             "and only articles of those sections)", _key_list),
     Argument("max_pages", "int ≥ 1", None, "unlimited",
              "`discover=listings`: listing pages followed per section", _positive_int),
     Argument("since", "ISO date", None, "none",
@@ -242,6 +246,7 @@ class CrawlArguments:
     source: str = "live"
     base_url: str | None = None
     sections: tuple[str, ...] | None = None
+    tags: tuple[str, ...] | None = None
     max_pages: int | None = None
     since: date | None = None
     until: date | None = None
@@ -297,6 +302,8 @@ def _check_discovery(args: CrawlArguments) -> None:
     if args.since is not None and args.discover == "backfill":
         raise ArgumentError(f"-a since={args.since.isoformat()}: does not apply to discover=backfill"
                             " (an id range has no dates)")
+    if args.tags and args.discover != "rss":
+        raise ArgumentError(f"-a tags={','.join(args.tags)}: applies to discover=rss only")
     if args.max_pages is not None and args.discover != "listings":
         raise ArgumentError(f"-a max_pages={args.max_pages}: applies to discover=listings only")
 

@@ -5,9 +5,10 @@ keeps one article path — ``_article_request`` → ``parse_article`` → pipeli
 URL. ``-a discover=`` chooses the way in:
 
 * ``listings`` (default): the section listings, paginated (the spider's own code);
-* ``rss``: the sites' RSS feeds (``SiteDefinition.rss_paths``, or one feed per section with
-  ``-a sections=``). The cheap path for hourly runs: with ``-a state=PATH`` an article the state
-  already holds is not downloaded at all, so an unchanged feed costs one request per feed;
+* ``rss``: the sites' RSS feeds (``SiteDefinition.rss_paths``; or one feed per section with
+  ``-a sections=`` and one per tag with ``-a tags=``). The cheap path for hourly runs: with
+  ``-a state=PATH`` an article the state already holds is not downloaded at all, so an unchanged feed
+  costs one request per feed;
 * ``sitemap``: ``robots.txt`` → sitemap index → sitemaps (gzipped or not), bounded by ``-a since=``/
   ``-a until=`` on ``<lastmod>``: an index entry whose ``lastmod`` is before ``since`` (or whose
   ``YYYY-MM`` file name lies outside the window) is not even fetched;
@@ -41,7 +42,7 @@ from w3lib.html import remove_tags
 
 from newscrawl.dates import parse_date
 from newscrawl.extract import ListingEntry, article_identity, article_key, clean_article_url
-from newscrawl.network import Network, comparable_url
+from newscrawl.network import Network, SiteTarget, comparable_url
 from newscrawl.sites import SITES, get_site, sites_for
 from newscrawl.sites.base import Section, SiteDefinition
 from newscrawl.text import normalize_space
@@ -188,9 +189,7 @@ class DiscoveryMixin:
         for target in self.network.targets:
             site, base = target.site, target.base_url
             if mode == "rss":
-                paths = ([site.section_rss_path.format(id=s.id) for s in target.sections]
-                         if self.args.sections else list(site.rss_paths))
-                for path in paths:
+                for path in self._feed_paths(target):
                     yield self._xml_request(base + path, self.parse_feed, site)
             elif mode == "sitemap":
                 yield scrapy.Request(base + "/robots.txt", callback=self.parse_robots,
@@ -368,6 +367,13 @@ class DiscoveryMixin:
             if (since and last <= since) or (until and first > until):
                 return False
         return True
+
+    def _feed_paths(self, target: SiteTarget) -> list[str]:
+        """The feeds of a site: its sections' (``-a sections=``) and tags' (``-a tags=``), else its own."""
+        site = target.site
+        paths = [site.section_feed_path(s) for s in target.sections] if self.args.sections else []
+        paths += [site.tag_feed_path(tag) for tag in self.args.tags or ()]
+        return paths or list(site.rss_paths)
 
     def _target_base(self, site: SiteDefinition) -> str:
         target = self.network.target(site.key)

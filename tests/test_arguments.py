@@ -42,6 +42,7 @@ def _error_line(log: str) -> str:
     (("-a", "source=replica", "-a", "replica_faults=5xy=0.1"), "unknown fault kind '5xy'; known kinds: 5xx"),
     (("-a", "discover=sitemap", "-a", "max_pages=2"), "-a max_pages=2: applies to discover=listings only"),
     (("-a", "since=2025-04-31"), "-a since='2025-04-31': expected an ISO date"),
+    (("-a", "tags=المدينة-طنجة"), "-a tags=المدينة-طنجة: applies to discover=rss only"),
 ])
 def test_bad_arguments_are_one_line_usage_errors(tmp_path: Path, args: tuple[str, ...], expected: str):
     result = run_crawl(tmp_path, *args)

@@ -32,9 +32,10 @@ def describe(site: SiteDefinition) -> dict[str, Any]:
         "base_url": site.base_url,
         "mirrors": list(site.mirrors),
         "timezone": site.timezone,
-        "sections": [{"key": s.key, "id": s.id, "name": s.name, "kind": s.kind, "render": s.render}
-                     for s in site.sections],
+        "sections": [{"key": s.key, "id": s.id, "name": s.name, "kind": s.kind, "render": s.render,
+                      "feed": site.section_feed_path(s)} for s in site.sections],
         "rss": list(site.rss_paths),
+        "tag_rss": site.tag_rss_path,
         "sitemap": site.sitemap_path,
         "article_by_id": site.article_by_id_path,
     }

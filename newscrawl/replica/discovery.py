@@ -4,10 +4,13 @@ Routes put in front of a :class:`~newscrawl.replica.server.ReplicaResource`'s ow
 :mod:`newscrawl.replica.js_section` does), all derived from the catalogue, so they always agree
 with the manifest:
 
-* ``/ar/rss`` — RSS 2.0 of the newest ``rss_items`` articles (``/rss/<sectionId>``: of one section;
-  ``/rss/w``: the writers' columns). Each item: ``title``, ``link`` (canonical), ``guid``, ``pubDate``
-  (RFC 822, GMT), ``description`` (the listing summary), ``category`` (section name). The
-  publisher's apps are configured with ``/ar/rss``; the per-section path is an assumption.
+* Feeds in the shapes public news-reader configurations name for the live sites: ``/ar/rss`` and
+  ``/rss`` — RSS 2.0 of the newest ``rss_items`` articles; ``/<slug>/rss.xml`` — of one section, by
+  its English slug (``Section.feed_slug``; ``/writers/rss.xml``: the columns); ``/rss/<tag>`` — of one
+  tag, an Arabic slug. The live tags are unknown beyond one seen (``المدينة-طنجة``, "the city
+  Tangier"): the replica's tags are that kind, one per dateline city (``المدينة-<city>``, spaces as
+  ``-``), an assumption. Each item: ``title``, ``link`` (canonical), ``guid``, ``pubDate`` (RFC 822,
+  GMT), ``description`` (the listing summary), ``category`` (section name).
 * ``/sitemap.xml`` — a sitemap index of one file per month of publication, newest first, each with
   the ``lastmod`` of its newest change; ``/sitemaps/YYYY-MM.xml`` (and ``.xml.gz``, gzipped) list
   the month's articles with ``lastmod`` (the article's last change: its update time, else its
@@ -66,6 +69,7 @@ def routes(resource: ReplicaResource, options: DiscoveryOptions) -> list[tuple[r
     """The discovery routes of ``resource``'s catalogue, to put in front of its own."""
     cat = resource.catalogue
     months = _Months(cat)
+    tags = _Tags(cat)
 
     def robots(request: Request, match: re.Match[str], base: str) -> Response:
         body = pages.robots_txt() + f"Sitemap: {base}/sitemap.xml\n"
@@ -75,12 +79,18 @@ def routes(resource: ReplicaResource, options: DiscoveryOptions) -> list[tuple[r
         return _feed(cat, cat.latest(options.rss_items), base, cat.site.name)
 
     def section_feed(request: Request, match: re.Match[str], base: str) -> Response:
-        sid = match["sid"]
-        section = next((s for s in cat.sections if s.id == sid), None)
+        section = next((s for s in cat.sections if s.feed_slug == match["slug"]), None)
         if section is None:
             return resource.not_found(base)
         heads = [h for h in cat.section_latest(section, options.rss_items) if h.index != cat.seed_index]
         return _feed(cat, heads, base, f"{cat.site.name} - {section.name}")
+
+    def tag_feed(request: Request, match: re.Match[str], base: str) -> Response:
+        indices = tags.articles(match["tag"])
+        if not indices:
+            return resource.not_found(base)
+        heads = [cat.head(i) for i in indices[:options.rss_items]]
+        return _feed(cat, heads, base, f"{cat.site.name} - {match['tag']}")
 
     def index(request: Request, match: re.Match[str], base: str) -> Response:
         suffix = ".xml.gz" if options.gzip_sitemaps else ".xml"
@@ -122,8 +132,9 @@ def routes(resource: ReplicaResource, options: DiscoveryOptions) -> list[tuple[r
 
     return [
         (re.compile(r"^/robots\.txt$"), robots),
-        (re.compile(r"^/ar/rss/?$"), site_feed),
-        (re.compile(r"^/rss/(?P<sid>w|\d+)/?$"), section_feed),
+        (re.compile(r"^/(?:ar/)?rss/?$"), site_feed),
+        (re.compile(r"^/(?P<slug>[a-z0-9-]+)/rss\.xml$"), section_feed),
+        (re.compile(r"^/rss/(?P<tag>[^/]+)/?$"), tag_feed),
         (re.compile(r"^/sitemap\.xml$"), index),
         (re.compile(r"^/sitemaps/attack-(?P<kind>[a-z]+)\.xml(?:\.gz)?$"), attack),
         (re.compile(r"^/sitemaps/(?P<month>\d{4}-\d{2})\.xml(?P<gz>\.gz)?$"), month),
@@ -157,6 +168,30 @@ def _feed(cat: Catalogue, heads: list[Head], base: str, title: str) -> Response:
         f"<lastBuildDate>{last}</lastBuildDate>\n" + "\n".join(items) + "\n</channel>\n</rss>\n"
     )
     return Response(content_type=RSS, body=body.encode("utf-8"), kind="feed")
+
+
+def city_tag(city: str) -> str:
+    """The tag slug of a dateline city: ``المدينة-<city>``, spaces as ``-`` (the shape seen live)."""
+    return "المدينة-" + "-".join(city.split())
+
+
+class _Tags:
+    """The catalogue's news articles by tag (their dateline city), newest first, computed on first use."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self.cat = cat
+        self._tags: dict[str, list[int]] | None = None
+
+    def articles(self, tag: str) -> list[int] | None:
+        if self._tags is None:
+            tags: dict[str, list[int]] = {}
+            for position in range(self.cat.total):  # newest first
+                index = self.cat.index_at(position)
+                city = self.cat.article(index).dateline_city
+                if city:
+                    tags.setdefault(city_tag(city), []).append(index)
+            self._tags = tags
+        return self._tags.get(tag)
 
 
 # --- sitemaps -------------------------------------------------------------------------------------

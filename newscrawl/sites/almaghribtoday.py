@@ -21,7 +21,10 @@ SITE = SiteDefinition(
         Section("economy", "6", "اقتصاد"),
         Section("sports", "8", "رياضة"),
         Section("culture", "10", "فن وثقافة"),
+        # /health/rss.xml seen in news-reader configurations; its id and name are placeholders
+        Section("health", "14", "صحة", slug="health"),
         Section("writers", "w", "مقالات", kind="opinion"),
     ),
     timezone="UTC",
+    rss_paths=("/rss",),  # https://www.almaghribtoday.net/rss (news-reader configurations)
 )

@@ -13,7 +13,7 @@ SITE = SiteDefinition(
         Section("syria", "40", "سورية"),
         Section("world", "3", "أخبار عالمية"),
         Section("economy", "6", "اقتصاد"),
-        Section("sports", "8", "رياضة"),
+        Section("sports", "8", "رياضة", slug="sports"),  # /sports/rss.xml seen in news-reader configurations
         Section("culture", "10", "فن وثقافة"),
         Section("tech", "12", "علوم وتكنولوجيا"),
         Section("varieties", "15", "منوعات", render=True),  # list built by a script: needs a browser

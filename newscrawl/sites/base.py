@@ -21,6 +21,14 @@ class Section:
     kind: str = "news"  # "news" (dateline under the image) or "opinion" (byline, writers' pages)
     # True when the listing is built in the browser (JSON + "load more"): only a browser sees its links.
     render: bool = False
+    # English slug of the section in the site's feed URLs (``/sports/rss.xml``); empty: the key. Seen
+    # live for arabstoday's ``sports`` and the ``health`` sections of almaghribtoday/casablancatoday;
+    # every other slug is an assumption (the key) to verify on the live site.
+    slug: str = ""
+
+    @property
+    def feed_slug(self) -> str:
+        return self.slug or self.key
 
 
 @dataclass(frozen=True)
@@ -130,11 +138,14 @@ class SiteDefinition:
     # (``timezone`` Asia/Dubai). None: the stamp is in GMT, as on arabstoday.
     update_zone_label: str | None = None
     amp_prefix: str = "/amp"  # AMP copies: the same article under this path prefix
-    # Discovery without listings (``-a discover=``). RSS paths come from public news-app
-    # configurations; the per-section feed, the sitemap and the by-id path are assumptions about the
-    # live CMS to verify (the replica serves them all; see the README's discovery sections).
+    # Discovery without listings (``-a discover=``). Feed shapes from public news-reader configurations
+    # (not checked live): the site feed ``/ar/rss`` (arabstoday; ``/rss`` on almaghribtoday), per-section
+    # feeds by an English slug ``/<slug>/rss.xml`` (arabstoday, almaghribtoday, casablancatoday) and tag
+    # feeds by an Arabic slug ``/rss/<tag>`` (almaghribtoday). That a sister site has the same shapes,
+    # the sitemap and the by-id path are assumptions to verify (the replica serves them all).
     rss_paths: tuple[str, ...] = ("/ar/rss",)
-    section_rss_path: str = "/rss/{id}"
+    section_rss_path: str = "/{slug}/rss.xml"
+    tag_rss_path: str = "/rss/{tag}"
     sitemap_path: str = "/sitemap.xml"  # used when robots.txt names no sitemap
     article_by_id_path: str = "/article/{id}"  # redirects to the canonical URL (back-fill)
     article_id_width: int = 6  # ids are zero-padded strings (``095935``)
@@ -165,6 +176,14 @@ class SiteDefinition:
                 return section
         known = ", ".join(s.key for s in self.sections)
         raise KeyError(f"unknown section {key!r} for site {self.key!r}; known: {known}")
+
+    def section_feed_path(self, section: Section) -> str:
+        """Path of the RSS feed of ``section`` (by its English slug)."""
+        return self.section_rss_path.format(slug=section.feed_slug)
+
+    def tag_feed_path(self, tag: str) -> str:
+        """Path of the RSS feed of a tag (an Arabic slug such as ``المدينة-طنجة``), not yet encoded."""
+        return self.tag_rss_path.format(tag=tag)
 
     def listing_path(self, section: Section) -> str:
         """Path of the first listing page of ``section``."""

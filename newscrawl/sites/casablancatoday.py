@@ -20,6 +20,8 @@ SITE = SiteDefinition(
         Section("sports", "8", "رياضة"),
         Section("culture", "10", "فن وثقافة"),
         Section("tech", "12", "علوم وتكنولوجيا"),
+        # /health/rss.xml seen in news-reader configurations; its id and name are placeholders
+        Section("health", "14", "صحة", slug="health"),
         Section("writers", "w", "مقالات", kind="opinion"),
     ),
     timezone="UTC",
