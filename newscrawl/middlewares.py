@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import logging
 import random
 from typing import Any
 
@@ -20,6 +21,8 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from newscrawl.network import origin
 from newscrawl.text import has_controls
+
+logger = logging.getLogger(__name__)
 
 #: Encodings tried, in order, on a page that declares none (no header charset, no meta, no BOM).
 DEFAULT_FALLBACK_ENCODINGS = ("utf-8", "cp1256")
@@ -133,8 +136,10 @@ class ArabicEncodingMiddleware:
             if encoding is not None:
                 self.stats.inc_value(f"encoding/misdeclared/{encoding}")
                 return response.replace(encoding=encoding)
-        raise UndecodablePage(f"{share:.0%} of the text of {response.url} is undecodable as "
-                              f"{response.encoding}, and no other encoding reads it as text")
+        message = (f"{share:.0%} of the text of {response.url} is undecodable as {response.encoding},"
+                   " and no other encoding reads it as text")
+        logger.warning(message)
+        raise UndecodablePage(message)
 
 
 class OffsiteRedirect(IgnoreRequest):

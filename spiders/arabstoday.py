@@ -222,12 +222,13 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
         request = failure.request
         reason = _failure_reason(failure)
         attempts = request.meta.get("retry_times", 0) + 1
+        url = request.meta.get("redirect_urls", [request.url])[0]  # what was asked for, before redirects
         self.crawler.stats.inc_value(f"failures/{reason}")
         self.logger.warning("Failed for good (%s, %d attempts): %s", reason, attempts, request.url)
-        self.failures.append({"url": request.url, "reason": reason, "attempts": attempts})
+        self.failures.append({"url": url, "reason": reason, "attempts": attempts})
         entry = request.cb_kwargs.get("entry")
         if self.incremental and entry is not None:  # article pages are retried first next run
-            self.incremental.store.record_failure(request.url, reason, attempts, {"entry": asdict(entry)})
+            self.incremental.store.record_failure(url, reason, attempts, {"entry": asdict(entry)})
         if self.distributed:  # its lease ends: nothing of it awaits a feed
             self.distributed.release(request)
 
