@@ -382,7 +382,8 @@ NEGATIVE = [
     ("5 م", None, ("ambiguous",)),
     ("1446/10/23", None, ("ambiguous",)),
     ("20250422", None, ("ambiguous",)),
-    ("الأربعاء الماضي", None, ("unparsed",)),
+    # A weekday-relative form (issue 13): read against now, so without it not a date.
+    ("الأربعاء الماضي", None, ("needs_reference_time",)),
     ("منذ 5 دقائق", None, ("needs_reference_time",)),
     ("أمس", None, ("needs_reference_time",)),
     ("منذ ساعتين", None, ("needs_reference_time",)),
