@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS failures (
     last_seen TEXT NOT NULL,
     meta TEXT                      -- JSON: what the retry needs (section, listing entry)
 );
+CREATE TABLE IF NOT EXISTS runs (  -- the report of every run (newscrawl.history), oldest first
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    spider TEXT NOT NULL,
+    report TEXT NOT NULL           -- JSON
+);
 """
 
 
@@ -135,6 +140,18 @@ class StateStore:
     def failures(self) -> list[Failure]:
         rows = self._db.execute("SELECT url, reason, attempts, meta FROM failures ORDER BY last_seen")
         return [Failure(url, reason, n, json.loads(meta or "{}")) for url, reason, n, meta in rows]
+
+    def add_run(self, spider: str, report: dict[str, Any]) -> None:
+        with self._transaction():
+            self._db.execute("INSERT INTO runs (spider, report) VALUES (?, ?)",
+                             (spider, json.dumps(report, ensure_ascii=False, default=str)))
+
+    def last_runs(self, limit: int, spider: str | None = None) -> list[dict[str, Any]]:
+        """The reports of the last ``limit`` runs (of ``spider``, if given), oldest first."""
+        rows = self._db.execute(
+            "SELECT report FROM runs WHERE ? IS NULL OR spider = ? ORDER BY id DESC LIMIT ?",
+            (spider, spider, limit)).fetchall()
+        return [json.loads(report) for report, in reversed(rows)]
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

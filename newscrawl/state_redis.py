@@ -12,7 +12,8 @@ belongs to a :class:`Worker`, a key that lives while its process does: the claim
 mid-crawl lapse with it, and whoever fetches those articles again may export them.
 
 Keys (prefix ``newscrawl:state``): ``:articles`` hash key → JSON of the exported state;
-``:claims`` hash key → ``worker|content_fp``; ``:failures`` hash url → JSON of the failure.
+``:claims`` hash key → ``worker|content_fp``; ``:failures`` hash url → JSON of the failure;
+``:runs:<spider>`` list of the run reports (JSON), oldest first.
 """
 
 from __future__ import annotations
@@ -137,6 +138,7 @@ class RedisStateStore:
         self.worker = worker or Worker(self.server)
         self._owns_worker = worker is None  # then close() stops it; whoever starts it decides when
         self.articles_key, self.claims_key, self.failures_key = state_keys(prefix)
+        self.runs_key = f"{prefix}:runs"  # + :<spider>
         self._claim = self.server.register_script(_CLAIM)
         self._release = self.server.register_script(_RELEASE)
         self._record_failure = self.server.register_script(_RECORD_FAILURE)
@@ -211,3 +213,14 @@ class RedisStateStore:
         return [failure for _, failure in sorted(rows, key=lambda row: row[0])]
 
 
+
+    def add_run(self, spider: str, report: dict[str, Any]) -> None:
+        self.server.rpush(f"{self.runs_key}:{spider}",
+                          json.dumps(report, ensure_ascii=False, default=str))
+
+    def last_runs(self, limit: int, spider: str | None = None) -> list[dict[str, Any]]:
+        """The reports of the last ``limit`` runs of ``spider`` (kept per spider), oldest first."""
+        if not spider:
+            return []
+        raw = self.server.lrange(f"{self.runs_key}:{spider}", -limit, -1)
+        return [json.loads(item) for item in raw]

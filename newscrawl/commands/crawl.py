@@ -1,7 +1,8 @@
 """``scrapy crawl`` that checks spider arguments first and reports threshold breaches in its status.
 
 Exit status: 0 success; 2 bad arguments (a usage error naming the argument); 1 a crawl that could
-not start; 3 a crawl whose run report breached a threshold (``NEWSCRAWL_MIN_*``/``MAX_*``).
+not start or could not do its job (a component set the ``verdict/fatal`` stat: its reason is printed);
+3 a crawl whose run report breached a threshold (``NEWSCRAWL_MIN_*``/``MAX_*``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from newscrawl.render import BrowserUnavailable, preflight
 from newscrawl.report import REPORT_FAILED_STAT
 
 THRESHOLD_EXIT_STATUS = 3
+FATAL_STAT = "verdict/fatal"
 
 
 class Command(ScrapyCrawlCommand):
@@ -27,6 +29,7 @@ class Command(ScrapyCrawlCommand):
             arguments = CrawlArguments.from_kwargs(dict(opts.spargs))
         except ArgumentError as exc:
             raise UsageError(str(exc), print_help=False) from None
+        _check_database_url(self.settings.get("NEWSCRAWL_DATABASE"))
         try:
             preflight(arguments, self.settings)  # the browser, when the crawl renders pages
         except BrowserUnavailable as exc:
@@ -35,6 +38,10 @@ class Command(ScrapyCrawlCommand):
             return
         self._crawlers: list[Crawler] = []
         super().run(args, opts)
+        fatal = [c.stats.get_value(FATAL_STAT) for c in self._crawlers if c.stats.get_value(FATAL_STAT)]
+        if fatal:
+            print(f"scrapy: error: {fatal[0]}", file=sys.stderr)
+            self.exitcode = 1
         if self.exitcode == 0 and any(c.stats.get_value(REPORT_FAILED_STAT) for c in self._crawlers):
             self.exitcode = THRESHOLD_EXIT_STATUS
 
@@ -42,3 +49,18 @@ class Command(ScrapyCrawlCommand):
         crawler = super()._create_crawler(*args, **kwargs)
         self._crawlers.append(crawler)
         return crawler
+
+
+def _check_database_url(url: str | None) -> None:
+    """A malformed ``NEWSCRAWL_DATABASE`` is a usage error (status 2); an unreachable one fails the
+    crawl when the spider opens (status 1)."""
+    if not url:
+        return
+    try:
+        from newscrawl.database import DatabaseError, database_url
+    except ImportError:
+        return  # the database extra is missing: the sink says so when the spider opens
+    try:
+        database_url(url)
+    except DatabaseError as exc:
+        raise UsageError(str(exc), print_help=False) from None
