@@ -65,9 +65,9 @@ def _raise(settings: BaseSettings, name: str, entries: dict[str, Any]) -> None:
 
 def _safe_name(url: str) -> str:
     try:
-        from newscrawl.database import redacted
+        from newscrawl.database import database_url, redacted
 
-        return redacted(url)
+        return redacted(database_url(url))
     except Exception:  # noqa: BLE001 - no SQLAlchemy, or not a URL: the sink reports it when it opens
         return "database"
 

@@ -124,3 +124,13 @@ FAST_FAULTS = ("-s", "DOWNLOAD_TIMEOUT=1", "-s", "NEWSCRAWL_RETRY_BACKOFF_BASE=0
 # Mutation runs (scripts/mutation.py, `--hypothesis-profile=mutation`) rerun the tests once per mutant:
 # property tests draw a tenth of their examples there, the same ones every time.
 hypothesis_settings.register_profile("mutation", max_examples=10, derandomize=True, deadline=None)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A PostgreSQL cluster of the suite's own on a loopback port (tests/servers.py), once per session."""
+    from tests.servers import start_postgres
+
+    server = start_postgres()
+    yield server
+    server.remove()
