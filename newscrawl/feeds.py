@@ -68,8 +68,9 @@ class AwaitingStorage:
     """Values (state rows, leases) each waiting until every feed slot its item went to is stored.
 
     :meth:`add` with the slots the exporter wrote the item to (:func:`feed_slots`); :meth:`closed` on
-    ``feed_slot_closed`` returns the values now stored everywhere, and those that one of their slots
-    failed to store (never to be recorded as stored).
+    ``feed_slot_closed``, with whether that slot was stored (:func:`slot_stored`), returns the values
+    now stored everywhere, and those that one of their slots failed to store (never to be recorded
+    as stored).
     """
 
     def __init__(self) -> None:
@@ -80,8 +81,7 @@ class AwaitingStorage:
         for slot in slots:
             self._by_slot.setdefault(id(slot), []).append(entry)
 
-    def closed(self, slot: Any) -> tuple[list[Any], list[Any]]:
-        ok = slot_stored(slot)
+    def closed(self, slot: Any, ok: bool) -> tuple[list[Any], list[Any]]:
         stored, lost = [], []
         for entry in self._by_slot.pop(id(slot), []):
             entry[1] -= 1

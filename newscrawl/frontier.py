@@ -43,7 +43,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from newscrawl.extract import ListingEntry, article_key
-from newscrawl.feeds import feed_slots
+from newscrawl.feeds import AwaitingStorage, feed_slots, slot_stored
 from newscrawl.frontier_keys import LEASE_META, PARENT_META, FrontierKeys
 from newscrawl.state_redis import WORKER_KEY_PREFIX, Worker, connect
 
@@ -124,7 +124,7 @@ class _Work:
 
     pending: int = 0
     output_done: bool = False
-    slot: int | None = None  # id of the feed slot holding one of its items: the lease waits for it
+    slots: tuple[Any, ...] = ()  # the feed slots holding its item: the lease waits for them all
 
 
 class DistributedCrawl:
@@ -146,7 +146,7 @@ class DistributedCrawl:
         self._recover = self.server.register_script(_RECOVER)
         self._leave = self.server.register_script(_LEAVE)
         self._work: dict[str, _Work] = {}
-        self._by_slot: dict[int, set[str]] = {}
+        self._awaiting = AwaitingStorage()  # exported leases, until every feed holding them is stored
         self._to_done: list[str] = []  # exported leases not yet moved to done:<worker> (batched)
         self._idle_since: float | None = None
         self._left = False
@@ -259,8 +259,8 @@ class DistributedCrawl:
             return
         work.pending -= 1
         slots = feed_slots(self.crawler)
-        if slots and work.slot is None:
-            work.slot = id(slots[0])
+        if slots and not work.slots:
+            work.slots = tuple(slots)
         self._settle(lease, work)  # type: ignore[arg-type]
 
     def _item_dropped(self, item: Any, response: Response | None = None) -> None:
@@ -284,7 +284,7 @@ class DistributedCrawl:
     def _settle(self, lease: str, work: _Work) -> None:
         if not work.output_done or work.pending > 0:
             return
-        if work.slot is None:
+        if not work.slots:
             self._release([lease])
             return
         # Exported: the lease waits for the feed to be stored, out of the in-flight set (moved in
@@ -292,7 +292,7 @@ class DistributedCrawl:
         self._to_done.append(lease)
         if len(self._to_done) >= 64:
             self._flush_done()
-        self._by_slot.setdefault(work.slot, set()).add(lease)
+        self._awaiting.add(lease, list(work.slots))
         del self._work[lease]
 
     def _flush_done(self) -> None:
@@ -305,9 +305,11 @@ class DistributedCrawl:
         self._to_done.clear()
 
     def _feed_slot_closed(self, slot: Any) -> None:
-        leases = self._by_slot.pop(id(slot), set())
-        if leases:
-            self._release(sorted(leases))
+        # Leases of a feed that failed to store stay with this process, which puts them back in the
+        # queue when it leaves.
+        stored, _ = self._awaiting.closed(slot, slot_stored(slot))
+        if stored:
+            self._release(sorted(stored))
 
     # -- seeds and idling ---------------------------------------------------------------------------
 

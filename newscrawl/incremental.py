@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawl.extract import ListingEntry, article_identity
-from newscrawl.feeds import AwaitingStorage, feed_slots
+from newscrawl.feeds import AwaitingStorage, feed_slots, slot_stored
 from newscrawl.sites import get_site
 from newscrawl.state import ArticleState, fingerprint
 from newscrawl.stores import StateBackend
@@ -159,7 +159,7 @@ class IncrementalState:
         self._pending.add(state, slots)
 
     def _feed_slot_closed(self, slot: Any) -> None:
-        stored, lost = self._pending.closed(slot)
+        stored, lost = self._pending.closed(slot, slot_stored(slot))
         if lost:
             self._unstored += len(lost)
             self.stats.inc_value("incremental/not_stored", len(lost))

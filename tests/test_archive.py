@@ -7,6 +7,7 @@ fixed sleep.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -226,3 +227,43 @@ def test_a_database_that_cannot_be_used_at_start_stops_the_crawl(replica: Runnin
     assert "Traceback" not in result.log
     if status == 1:
         assert "'downloader/response_count'" not in result.log  # not one page crawled for nothing
+
+
+def test_distributed_workers_write_one_postgresql(postgres: Any, tmp_path: Path) -> None:
+    """Two crawl processes sharing a Redis frontier, each with its feed, both into one database."""
+    from tests.servers import start_redis
+
+    url = postgres.create_database("distributed")
+    redis = start_redis(tmp_path / "redis")
+    replica = start_replica("--articles", "300", "--seed", "31")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    common = ("-a", f"base_url={replica.url}", *static_sections(), "-s", f"REDIS_URL={redis.url}")
+    try:
+        seeded = subprocess.run([sys.executable, "-m", "scrapy", "push-seeds", *common], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert seeded.returncode == 0, seeded.stderr[-2000:]
+        feeds = [tmp_path / f"part{i}.jsonl" for i in (1, 2)]
+        workers = [subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "arabstoday", *common, "-O", str(feed),
+             "-s", f"NEWSCRAWL_DATABASE={url}", "-s", "NEWSCRAWL_DATABASE_BATCH=25",
+             "-s", "NEWSCRAWL_IDLE_CLOSE=2", "-s", "TELNETCONSOLE_ENABLED=0"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=feed.with_suffix(".log").open("wb"))
+            for feed in feeds]
+        for worker, feed in zip(workers, feeds, strict=True):
+            assert worker.wait(timeout=600) == 0, feed.with_suffix(".log").read_text()[-3000:]
+        expected = {a["url"] for a in manifest_of(replica)}
+    finally:
+        replica.stop()
+        redis.stop()
+    exported = [json.loads(line)["url"] for feed in feeds
+                for line in feed.read_text(encoding="utf-8").splitlines() if line]
+    assert all(exported.count(u) == 1 for u in exported) and set(exported) == expected
+    articles, versions, numbers = stored(url)
+    assert set(articles) == expected and set(numbers.values()) == {1}
+    assert sorted(len(v) for v in versions.values()) == [1] * len(expected)
+    engine = db.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert len(db.last_runs(conn, 10, "arabstoday")) == 2  # one report per worker
+    finally:
+        engine.dispose()

@@ -105,8 +105,12 @@ class Command(ScrapyCommand):
         if not state and not frontier:
             raise UsageError("where are the runs? give --state PATH (the crawls' -a state=) or"
                              " -s NEWSCRAWL_DATABASE=URL", print_help=False)
-        if state and not is_redis_location(state) and not Path(state).is_file():
-            raise ValueError(f"--state {state}: no such state file")
+        if state and not is_redis_location(state):
+            if not Path(state).is_file():
+                raise ValueError(f"--state {state}: no such state file")
+            from newscrawl.state import last_runs
+
+            return last_runs(state, opts.last, opts.spider)  # read-only: a crawl may hold the state
         store = open_store(state, frontier if not state else None)
         assert store is not None
         try:
