@@ -88,7 +88,9 @@ class RunHistory:
 
     def report_built(self, report: dict[str, Any], path: str | None) -> None:
         spider = self.crawler.spider.name
-        record = {**report, "spider": spider, "published_days": dict(sorted(self.days.items()))}
+        requested = [section.key for section in getattr(self.crawler.spider, "crawl_sections", ())]
+        record = {**report, "spider": spider, "published_days": dict(sorted(self.days.items())),
+                  "sections_requested": requested}
         earlier: list[dict[str, Any]] = []
         store = self.store()
         if store is not None:

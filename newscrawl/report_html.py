@@ -34,7 +34,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px;border-bott
 .numbers div{background:#f3f5f9;border-radius:6px;padding:8px 12px;min-width:90px}
 .numbers dt{font-size:12px;color:#5b6475}.numbers dd{margin:0;font-size:20px;font-weight:600}
 svg text{font-size:12px;fill:#1d2330}svg .value{fill:#3b4252}svg .axis{stroke:#c9ced8}
-.bar rect{fill:#3d7bd9}.bar.low rect{fill:#d9534f}.bar.fail rect{fill:#e0883e}
+.bar rect{fill:#3d7bd9}.bar.low rect{fill:#d9534f}.bar.low text{fill:#c9302c;font-weight:600}
+.bar.fail rect{fill:#e0883e}
 .point circle{fill:#3d7bd9}.point.current circle{stroke:#1d2330;stroke-width:2}
 .point.drop circle{fill:#d9534f}polyline{fill:none;stroke:#8fb0e3;stroke-width:2}
 .alert{background:#fdecea;border-left:4px solid #d9534f;padding:8px 12px;margin:8px 0}
@@ -83,6 +84,7 @@ def run_summary(record: dict[str, Any]) -> dict[str, Any]:
         "coverage_field": field,
         "finish": str(record.get("spider_finished") or ""),
         "breaches": len(thresholds.get("breaches") or []),
+        "verdict": str((record.get("verdict") or {}).get("line") or ""),  # the exit-status rule that decided
     }
 
 
@@ -245,12 +247,16 @@ def render_page(record: dict[str, Any], earlier: Sequence[dict[str, Any]], title
     """The HTML page of the run ``record``, with the trend over ``earlier`` runs (oldest first) and it."""
     summary = run_summary(record)
     articles = record.get("articles") or {}
-    sections = sorted((articles.get("by_section") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    # Sections asked for that gave nothing are drawn too (a zero bar, in red): a quiet section stands out.
+    requested = [*record.get("sections_requested", ()), *(record.get("sections") or {})]
+    counts = dict.fromkeys(requested, 0) | (articles.get("by_section") or {})
+    sections = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     days, unit = by_publication_day(record.get("published_days") or {})
     coverage = list((record.get("coverage") or {}).items())
     minimum = (record.get("thresholds") or {}).get("min_coverage") or {}
     failures = sorted((record.get("failures") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
     trend, alerts = _trend([*earlier, record])
+    outcome = summary["verdict"] or f"threshold breaches: {summary['breaches']}"
 
     def low(field: str, value: float) -> str:
         return "low" if field in minimum and value < float(minimum[field]) else ""
@@ -258,11 +264,12 @@ def render_page(record: dict[str, Any], earlier: Sequence[dict[str, Any]], title
     body = [
         f"<h1>{_esc(title)}</h1>",
         f'<p class="meta">started {_esc(summary["started"] or "?")} UTC · finished: '
-        f'{_esc(summary["finish"] or "?")} · threshold breaches: {summary["breaches"]}</p>',
+        f'{_esc(summary["finish"] or "?")} · '
+        f'{_esc(outcome)}</p>',
         _numbers(summary),
         *(f'<p class="alert">{_esc(a)}</p>' for a in alerts),
         "<h2>Articles per section</h2>",
-        hbar_chart("chart-sections", sections, _count) if sections
+        hbar_chart("chart-sections", sections, _count, classes=lambda _, n: "" if n else "low") if sections
         else '<p class="note">No article was exported.</p>',
         f"<h2>Articles per publication {unit}</h2>",
         vbar_chart("chart-days", days) if days else '<p class="note">No article was exported.</p>',

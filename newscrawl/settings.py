@@ -125,8 +125,9 @@ EXTENSIONS = {"newscrawl.report.RunReport": 500, "newscrawl.progress.Progress": 
 # A progress line every this many seconds (pages, articles exported, rate, failures; percent and ETA
 # when the total is known: stat progress/expected_articles); 0 turns it off.
 NEWSCRAWL_PROGRESS_INTERVAL = 10.0
-# Run history (the database, else the state) and <feed>.report.html: runs in its trend chart.
-NEWSCRAWL_HISTORY_RUNS = 20
+# Run history (the database, else the state) and <feed>.report.html (newscrawl/history.py).
+NEWSCRAWL_HISTORY_ENABLED = True
+NEWSCRAWL_HISTORY_RUNS = 20  # runs in the page's trend charts
 
 # --- the article archive (newscrawl/database.py, newscrawl/sink.py; pip install -e '.[database]') ----
 # A SQL database every exported article is upserted into, beside the feeds: sqlite:///articles.db

@@ -126,7 +126,9 @@ def test_the_page_loads_nothing_and_draws_every_chart(page: Any, runs: Runs) -> 
 
 def test_the_charts_show_the_runs_numbers(page: Any, runs: Runs) -> None:
     report, items = runs.reports[2], runs.items[2]
-    assert bars(page, "chart-sections") == report["articles"]["by_section"]
+    # every requested section, those that gave nothing too (a zero bar)
+    sections = dict.fromkeys(SECTIONS[1].split("=")[1].split(","), 0) | report["articles"]["by_section"]
+    assert bars(page, "chart-sections") == sections
     days = Counter(item["published_at"][:10] for item in items if item["published_at"])
     assert bars(page, "chart-days") == dict(days) and sum(days.values()) == len(items)
     assert bars(page, "chart-coverage") == pytest.approx(report["coverage"])
@@ -134,11 +136,11 @@ def test_the_charts_show_the_runs_numbers(page: Any, runs: Runs) -> None:
     # what is written beside each bar is its number
     written = page.eval_on_selector_all("#chart-sections g.bar", "els => els.map(e => "
                                         "[e.dataset.label, e.querySelector('text.value').textContent])")
-    assert dict(written) == {k: str(v) for k, v in report["articles"]["by_section"].items()}
+    assert dict(written) == {k: str(v) for k, v in sections.items()}
     # and the bars are drawn to scale
     widths = page.eval_on_selector_all("#chart-sections g.bar rect",
                                        "els => els.map(e => e.getBoundingClientRect().width)")
-    values = list(report["articles"]["by_section"].values())
+    values = list(sections.values())
     assert sorted(w / max(widths) for w in widths) == pytest.approx(
         sorted(v / max(values) for v in values), abs=0.01)
     numbers = dict(page.eval_on_selector_all("#numbers div", "els => els.map(e => "
@@ -209,3 +211,10 @@ def test_the_page_is_self_contained_and_escapes_what_it_shows() -> None:
     assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in text
     assert "default-src 'none'" in text
+
+
+def test_a_requested_section_that_gave_nothing_is_a_red_zero_bar() -> None:
+    record = report(4) | {"sections_requested": ["syria", "sports"]}
+    page = Selector(text=render_page(record, [], "t"))
+    assert page.css("#chart-sections g.bar::attr(data-label)").getall() == ["syria", "sports"]
+    assert page.css("#chart-sections g.bar.low::attr(data-label)").getall() == ["sports"]
