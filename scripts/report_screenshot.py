@@ -25,8 +25,9 @@ def crawl(folder: Path, base_url: str, state: Path) -> Path:
     feed = folder / "items.jsonl"
     subprocess.run([sys.executable, "-m", "scrapy", "crawl", "arabstoday", "-a", f"base_url={base_url}",
                     "-a", "sections=arab,syria,world,economy,sports,culture,tech,writers", "-a", "full=1",
-                    "-a", f"state={state}", "-s", "DOWNLOAD_TIMEOUT=2", "-s", "NEWSCRAWL_RETRY_BACKOFF_BASE=0.05",
-                    "-O", str(feed), "-s", "LOG_LEVEL=WARNING"], cwd=ROOT, check=False)
+                    "-a", f"state={state}", "-s", "DOWNLOAD_TIMEOUT=2",
+                    "-s", "NEWSCRAWL_RETRY_BACKOFF_BASE=0.05", "-O", str(feed), "-s", "LOG_LEVEL=WARNING"],
+                   cwd=ROOT, check=False)
     return feed.with_suffix(".report.html")
 
 
