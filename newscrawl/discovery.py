@@ -165,8 +165,8 @@ class DiscoveryMixin:
         return item
 
     def start_embedded_network(self) -> str:
-        """``source=replica`` for several sites or a discovery mode: every site (and, for several, a
-        mirror each and copy links) on loopback ports in this process; returns the first site's URL."""
+        """``source=replica``: every site of the crawl (and, for several, a mirror each and copy links)
+        on loopback ports in this process, with feeds and sitemaps; returns the first site's URL."""
         from newscrawl.replica.discovery import DiscoveryOptions
         from newscrawl.replica.network import serve
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.http import TextResponse
@@ -92,68 +92,104 @@ def next_page_url(response: TextResponse, site: SiteDefinition, root: Any = None
     return response.urljoin(href) if href else None
 
 
+class Candidate(NamedTuple):
+    """One possible value of a field, and where it comes from (``site h1.article-title``,
+    ``OpenGraph meta[property='og:title']::attr(content)``, ``JSON-LD headline``, ``listing title``)."""
+
+    source: str
+    value: Any  # as found on the page (None: nothing found there)
+
+
+#: Fields read from page text: each candidate goes through the ArticleLoader's processors and the first
+#: one left non-empty wins. The other fields' candidates are clean already: the first non-empty wins.
+SCRAPED_FIELDS = frozenset({"title", "subtitle", "image_url", "image_caption", "updated_raw", "body",
+                            "dateline", "author"})
+_LOADER = ArticleLoader()  # its processors only: they hold no state
+
+
 def load_article(
     response: TextResponse, site: SiteDefinition, entry: ListingEntry | None
 ) -> Article:
     """Build the :class:`Article` of an article page (dates are left to the date pipeline).
 
-    Each field takes the first non-empty value of: the site's selector, then structured data
-    (OpenGraph, JSON-LD), then what the listing said.
+    Each field takes the first non-empty value of its :func:`article_candidates`: the site's
+    selector, then structured data (OpenGraph, JSON-LD), then what the listing said.
     """
+    candidates = article_candidates(response, site, entry)
+    item = Article()
+    for name in ARTICLE_FIELDS:  # every record has every field: null when the page has none
+        item[name] = choose(name, candidates.get(name, ()))[0]
+    return item
+
+
+def choose(name: str, candidates: tuple[Candidate, ...]) -> tuple[Any, int | None]:
+    """The value of field ``name`` from its candidates, and the position of the one that gave it."""
+    scraped = name in SCRAPED_FIELDS
+    for position, candidate in enumerate(candidates):
+        if candidate.value is None:
+            continue
+        if not scraped:
+            if candidate.value not in ("", [], {}):
+                return candidate.value, position
+            continue
+        kept = _LOADER.get_input_processor(name)(candidate.value)
+        if kept:
+            return _LOADER.get_output_processor(name)(kept), position
+    return None, None
+
+
+def article_candidates(response: TextResponse, site: SiteDefinition,
+                       entry: ListingEntry | None) -> dict[str, tuple[Candidate, ...]]:
+    """Every field's candidate values in order of trust, each with its source: the one account of where
+    an article's fields come from, which :func:`load_article` loads and ``scrapy explain`` shows.
+    Fields without candidates (``published_at``, ``other_urls``…) are filled later in the crawl."""
     sel = site.selectors
     root = page_root(response)
     head = _head(root)
     ld = _json_ld_article(head, sel.json_ld) or _json_ld_article(root, sel.json_ld)
     article = first(root, sel.article)
     article = root if article is None else article
-
-    # Text scraped from the page goes through the loader's processors: one add_value per field,
-    # its candidates in order of trust (the loader keeps the first non-empty one).
-    loader = ArticleLoader()
-    loader.add_value("title", [first_raw(article, sel.title), first_raw(head, sel.title_fallback),
-                               ld.get("headline"), entry.title if entry else None])
-    loader.add_value("subtitle", first_raw(article, sel.subtitle))
-    images = [first(article, sel.image_lazy), first(article, sel.image), first(head, sel.image_fallback)]
-    loader.add_value("image_url", [_absolute(response, i) for i in [*images, _ld_image(ld)] if i])
-    loader.add_value("image_caption", first_raw(article, sel.image_caption))
-    loader.add_value("updated_raw", first_raw(article, sel.updated))
+    images = [(f"site {sel.image_lazy}", first(article, sel.image_lazy)),  # lazy images: the real URL
+              (f"site {sel.image}", first(article, sel.image)),
+              (f"OpenGraph {sel.image_fallback}", first(head, sel.image_fallback)),
+              ("JSON-LD image", _ld_image(ld))]
     writer = first_text(article, sel.writer_name)
     paragraphs, dateline, author = _body(select(article, sel.body_paragraphs), sel, writer)
-    if not paragraphs and ld.get("articleBody"):
-        paragraphs = [p for p in (normalize_space(x) for x in str(ld["articleBody"]).split("\n")) if p]
-    loader.add_value("body", paragraphs)
-    loader.add_value("dateline", dateline)
-    loader.add_value("author", [writer, author, _ld_author(ld)])
-    item = loader.load_item()
-
-    # Values that are already clean (computed, or cleaned when the listing was read) are set as is.
     canonical = first(head, sel.canonical)
-    url = clean_article_url(_absolute(response, canonical) if canonical else response.url)
-    key = article_key(site, url) or article_key(site, response.url)
-    item["url"] = url
-    item["article_id"] = key[1] if key else None
-    item["site"] = site.key
-    item["brand"] = brand_of(_own_text(first(article, sel.brand)))
-    item["section"] = section_of(site, key, entry)
-    item["summary"] = entry.summary if entry else None
-    item["published_raw"] = entry.stamp if entry else None
-    item["related"] = _related(root, response, site) or None
-    item["language"] = "ar"
-    item["crawled_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    for name in ARTICLE_FIELDS:  # every record has every field: null when the page has none
-        item.setdefault(name, None)
-    return item
-
-
-def section_of(site: SiteDefinition, key: tuple[str, str] | None, entry: ListingEntry | None) -> str | None:
-    """The key of an article's section: from its own URL's section id (``key``, see
-    :func:`article_key`) when the site definition knows that id, else the section of the listing
-    that linked it. A listing may name another section's article (a "most read" block, a tracking
-    link): the article still belongs to its own section."""
-    section = site.section_for_path(key[0]) if key else None
-    if section is not None:
-        return section.key
-    return entry.section if entry else None
+    url = clean_article_url(_absolute(response, canonical)) if canonical else None
+    key = article_key(site, url or clean_article_url(response.url)) or article_key(site, response.url)
+    own = site.section_for_path(key[0]) if key else None
+    found = entry.source if entry else "listing"
+    return {
+        "url": (Candidate(f"site {sel.canonical}", url),
+                Candidate("fetched URL", clean_article_url(response.url))),
+        "article_id": (Candidate("URL path", key[1] if key else None),),
+        "site": (Candidate("site definition", site.key),),
+        "brand": (Candidate(f"site {sel.brand}", brand_of(_own_text(first(article, sel.brand)))),),
+        # its own URL's section id when the site knows it, else the section of the listing that linked it:
+        # a listing may name another section's article (a "most read" block), which stays in its own
+        "section": (Candidate("URL section id", own.key if own else None),
+                    Candidate(f"{found} section", entry.section if entry else None)),
+        "title": (Candidate(f"site {sel.title}", first_raw(article, sel.title)),
+                  Candidate(f"OpenGraph {sel.title_fallback}", first_raw(head, sel.title_fallback)),
+                  Candidate("JSON-LD headline", ld.get("headline")),
+                  Candidate(f"{found} title", entry.title if entry else None)),
+        "subtitle": (Candidate(f"site {sel.subtitle}", first_raw(article, sel.subtitle)),),
+        "author": (Candidate(f"site {sel.writer_name}", writer),
+                   Candidate(f"site {sel.body_paragraphs} (dateline or byline)", author),
+                   Candidate("JSON-LD author", _ld_author(ld))),
+        "dateline": (Candidate(f"site {sel.body_paragraphs} (dateline)", dateline),),
+        "image_url": tuple(Candidate(source, _absolute(response, i) if i else None) for source, i in images),
+        "image_caption": (Candidate(f"site {sel.image_caption}", first_raw(article, sel.image_caption)),),
+        "body": (Candidate(f"site {sel.body_paragraphs}", paragraphs),
+                 Candidate("JSON-LD articleBody", _ld_paragraphs(ld))),
+        "summary": (Candidate(f"{found} summary", entry.summary if entry else None),),
+        "published_raw": (Candidate(f"{found} stamp", entry.stamp if entry else None),),
+        "updated_raw": (Candidate(f"site {sel.updated}", first_raw(article, sel.updated)),),
+        "related": (Candidate(f"site {sel.related_items}", _related(root, response, site)),),
+        "language": (Candidate("constant", "ar"),),
+        "crawled_at": (Candidate("clock", datetime.now(UTC).isoformat(timespec="seconds")),),
+    }
 
 
 def brand_of(label: str | None) -> str | None:
@@ -261,6 +297,12 @@ def _ld_value(ld: dict[str, Any], key: str, inner: str) -> str | None:
     if isinstance(value, dict):
         value = value.get(inner)
     return value if isinstance(value, str) else None
+
+
+def _ld_paragraphs(ld: dict[str, Any]) -> list[str] | None:
+    """JSON-LD ``articleBody`` as paragraphs (one per line), or None."""
+    text = ld.get("articleBody")
+    return str(text).split("\n") if text else None
 
 
 def _ld_image(ld: dict[str, Any]) -> str | None:

@@ -125,6 +125,13 @@ EXTENSIONS = {"newscrawl.report.RunReport": 500, "newscrawl.progress.Progress": 
 # when the total is known: stat progress/expected_articles); 0 turns it off.
 NEWSCRAWL_PROGRESS_INTERVAL = 10.0
 COMMANDS_MODULE = "newscrawl.commands"
+# `scrapy check arabstoday`: the callbacks' @url pages are requested where the crawl fetches the site
+# (-a source=replica, base_url, hosts); @filled checks fields are non-empty (newscrawl/contracts.py).
+SPIDER_CONTRACTS = {
+    "scrapy.contracts.default.UrlContract": None,
+    "newscrawl.contracts.UrlContract": 1,
+    "newscrawl.contracts.FilledContract": 20,
+}
 
 # --- discovery: RSS feeds and sitemaps (newscrawl/discovery.py, newscrawl/xmlsafe.py) --------------
 # Cap on a feed or sitemap, downloaded and after gunzip (the sitemap protocol's own limit is 50 MB);

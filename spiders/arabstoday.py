@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 from newscrawl.arguments import CrawlArguments
 from newscrawl.dates import parse_date
 from newscrawl.discovery import DiscoveryMixin
+from newscrawl.dispatch import DispatchMixin, listing_of
 from newscrawl.distributed import enable as enable_distributed
 from newscrawl.extract import (
     ListingEntry,
@@ -27,7 +28,6 @@ from newscrawl.extract import (
 )
 from newscrawl.feeds import apply_feed_preset, apply_user_agent, placeholder_contact_warning
 from newscrawl.incremental import IncrementalState, identity_of
-from newscrawl.network import origin_of
 from newscrawl.render import (
     BrowserUnavailable,
     RenderPlan,
@@ -44,7 +44,7 @@ from newscrawl.stores import open_store
 STALE_PAGES_META = "newscrawl_stale_pages"
 
 
-class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
+class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
     """Crawl «العرب اليوم» (or a sister site of its CMS): every section, every page, every article.
 
     Arguments (``-a name=value``) are declared, with their types, defaults and help, in
@@ -126,8 +126,7 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         if self.skipped_sections:
             self.crawler.stats.set_value("render/sections_skipped_no_browser", len(self.skipped_sections))
-        if self.args.source == "replica" and not self.args.base_url:
-            self.base_url = self._start_replica()
+        self.ensure_replica()
         if self.incremental:
             for failure in self.incremental.store.failures():
                 entry = ListingEntry(**failure.meta["entry"]) if "entry" in failure.meta else None
@@ -149,11 +148,23 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
         for request in self.sister_listing_requests():  # the other sites of -a site=all
             yield request
 
-    def parse_listing(self, response: Response, section: Section, page: int) -> Any:
-        """Follow each article entry of a listing page, then the next page."""
+    def parse_listing(self, response: Response, section: Section | None = None, page: int = 1) -> Any:
+        """Follow each article entry of a listing page, then the next page (without ``section``: the
+        section and page of the listing URL, as ``scrapy parse`` and the contracts call it).
+
+        @url https://www.arabstoday.net/section/40
+        @returns items 0 0
+        @returns requests 2
+        """
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("listing/not_html")
             return
+        if section is None:
+            listing = listing_of(self.site_of(response.url), response.url)
+            if listing is None:
+                self.logger.warning("Not a listing URL: %s", response.url)
+                return
+            section, page = listing
         stop = False
         root = page_root(response)
         site = self.site_of(response.url)
@@ -203,8 +214,15 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
         yield scrapy.Request(next_url, callback=self.parse_listing, errback=self.on_error,
                              cb_kwargs={"section": section, "page": page + 1}, meta=meta)
 
-    def parse_article(self, response: Response, entry: ListingEntry) -> Any:
-        """One article page → one :class:`~newscrawl.items.Article`."""
+    def parse_article(self, response: Response, entry: ListingEntry | None = None) -> Any:
+        """One article page → one :class:`~newscrawl.items.Article` (without ``entry``, no listing
+        fields: the section comes from the URL).
+
+        @url https://www.arabstoday.net/40/095935-%D9%85%D8%AD%D8%A7%D8%AF%D8%AB%D8%A7%D8%AA-%D8%A3%D9%85%D9%8A%D8%B1%D9%83%D9%8A%D8%A9
+        @returns items 1 1
+        @returns requests 0 0
+        @filled url article_id site brand section title subtitle author dateline image_url body updated_raw
+        """
         if self.incremental and self.incremental.not_modified(response):
             return
         if not isinstance(response, TextResponse):
@@ -272,23 +290,13 @@ class ArabsTodaySpider(DiscoveryMixin, scrapy.Spider):
         parsed = parse_date(entry.stamp or "")
         return parsed.date is not None and self.args.since is not None and parsed.date < self.args.since
 
-    def _start_replica(self) -> str:
-        if self.network.many or self.args.discover != "listings":  # several sites, feeds, sitemaps
-            url = self.start_embedded_network()
-            self._expect_replica({s.site.key: s.primary.catalogue for s in self._replica_port.sites})
-            return url
-        from newscrawl.replica import Catalogue, listen
-
-        catalogue = Catalogue(articles=self.args.replica_articles, seed=self.args.replica_seed,
-                              faults=self.args.replica_faults)
-        self._expect_replica({self.site.key: catalogue})
-        self._replica_port = listen(catalogue, port=0, host="127.0.0.1")
-        url = f"http://127.0.0.1:{self._replica_port.getHost().port}"
-        self.allowed_domains = [self._domain(url)]
-        self.allowed_origins = frozenset({origin_of(url)})
-        self.logger.info("Embedded replica serving %s (%d articles, seed %d)", url,
-                         self.args.replica_articles, self.args.replica_seed)
-        return url
+    def ensure_replica(self) -> None:
+        """``source=replica``: start the embedded replica (every site of the crawl, its feeds and
+        sitemaps) on loopback ports, once; the crawl's sites move there."""
+        if self.args.source != "replica" or self._replica_port is not None:
+            return
+        self.base_url = self.start_embedded_network()
+        self._expect_replica({s.site.key: s.primary.catalogue for s in self._replica_port.sites})
 
     def _expect_replica(self, catalogues: dict[str, Any]) -> None:
         """How many articles the embedded replica lists in the crawled sections (the progress line's

@@ -7,7 +7,7 @@ reads a :class:`SiteDefinition` and never hard-codes any of it, so a sister site
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 
@@ -85,6 +85,13 @@ class Selectors:
     related_stamp: str = ".news-date"
     json_ld: str = "script[type='application/ld+json']::text"
 
+
+#: The :class:`Selectors` of listing pages; the other CSS ones are of article pages. ``related_link_attr``
+#: is an attribute name, not a selector.
+LISTING_SELECTORS: tuple[str, ...] = ("listing_entry", "entry_link", "entry_title", "entry_summary",
+                                      "entry_thumbnail", "entry_stamp", "next_page")
+ARTICLE_SELECTORS: tuple[str, ...] = tuple(
+    f.name for f in fields(Selectors) if f.name not in LISTING_SELECTORS and f.name != "related_link_attr")
 
 #: Lines the CMS prints around every article (comment form, footer, widgets): never article text.
 CMS_NOISE_LINES: tuple[str, ...] = (
@@ -184,6 +191,11 @@ class SiteDefinition:
     def tag_feed_path(self, tag: str) -> str:
         """Path of the RSS feed of a tag (an Arabic slug such as ``المدينة-طنجة``), not yet encoded."""
         return self.tag_rss_path.format(tag=tag)
+
+    def listing_section(self, path: str) -> Section | None:
+        """The section whose listing (first or later page) is at ``path``, or None."""
+        path = path.rstrip("/") or "/"
+        return next((s for s in self.sections if self.listing_path(s).rstrip("/") == path), None)
 
     def listing_path(self, section: Section) -> str:
         """Path of the first listing page of ``section``."""
