@@ -55,3 +55,41 @@ def feed_slots(crawler: Crawler) -> list[Any]:
         if isinstance(ext, FeedExporter):
             return list(ext.slots)
     return []
+
+
+def slot_stored(slot: Any) -> bool:
+    """Whether a closed feed slot's storage really stored it. Scrapy sends ``feed_slot_closed`` after
+    a failed store too; a storage that knows sets ``stored`` (the database sink does), Scrapy's own
+    are taken at their word."""
+    return bool(getattr(slot.storage, "stored", True))
+
+
+class AwaitingStorage:
+    """Values (state rows, leases) each waiting until every feed slot its item went to is stored.
+
+    :meth:`add` with the slots the exporter wrote the item to (:func:`feed_slots`); :meth:`closed` on
+    ``feed_slot_closed``, with whether that slot was stored (:func:`slot_stored`), returns the values
+    now stored everywhere, and those that one of their slots failed to store (never to be recorded
+    as stored).
+    """
+
+    def __init__(self) -> None:
+        self._by_slot: dict[int, list[list[Any]]] = {}  # slot id -> [value, slots left, failed]
+
+    def add(self, value: Any, slots: list[Any]) -> None:
+        entry = [value, len(slots), False]
+        for slot in slots:
+            self._by_slot.setdefault(id(slot), []).append(entry)
+
+    def closed(self, slot: Any, ok: bool) -> tuple[list[Any], list[Any]]:
+        stored, lost = [], []
+        for entry in self._by_slot.pop(id(slot), []):
+            entry[1] -= 1
+            entry[2] = entry[2] or not ok
+            if entry[1] == 0:
+                (lost if entry[2] else stored).append(entry[0])
+        return stored, lost
+
+    def pending(self) -> int:
+        """Values still waiting for a slot (each counted once)."""
+        return len({id(entry) for entries in self._by_slot.values() for entry in entries})

@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawl.extract import ListingEntry, article_identity
-from newscrawl.feeds import feed_slots
+from newscrawl.feeds import AwaitingStorage, feed_slots, slot_stored
 from newscrawl.sites import get_site
 from newscrawl.state import ArticleState, fingerprint
 from newscrawl.stores import StateBackend
@@ -70,7 +70,8 @@ class IncrementalState:
         self.store = store
         self.full = full
         self._responses: dict[str, dict[str, Any]] = {}  # key -> validators and listing fp, until exported
-        self._pending: dict[int, list[ArticleState]] = {}  # feed slot id -> exported, not yet stored
+        self._pending = AwaitingStorage()  # exported, until every feed holding them is stored
+        self._unstored = 0  # exported into a feed that failed to store
         crawler.signals.connect(self._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self._feed_slot_closed, signal=signals.feed_slot_closed)
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
@@ -154,11 +155,14 @@ class IncrementalState:
         if not slots:
             self.stats.inc_value("incremental/not_in_any_feed")
             return
-        # The feed exporter wrote the item to its open slots just before this handler ran.
-        self._pending.setdefault(id(slots[0]), []).append(state)
+        # The feed exporter writes the item to its open slots (every feed, the current batch of each).
+        self._pending.add(state, slots)
 
     def _feed_slot_closed(self, slot: Any) -> None:
-        stored = self._pending.pop(id(slot), [])
+        stored, lost = self._pending.closed(slot, slot_stored(slot))
+        if lost:
+            self._unstored += len(lost)
+            self.stats.inc_value("incremental/not_stored", len(lost))
         if stored:
             self.store.mark_exported(stored)
             self.stats.inc_value("incremental/state_committed", len(stored))
@@ -168,7 +172,7 @@ class IncrementalState:
         self.stats.set_value("incremental/state_size", self.store.count())
 
     def _engine_stopped(self) -> None:
-        lost = sum(len(states) for states in self._pending.values())
+        lost = self._pending.pending() + self._unstored
         if lost:
             logger.warning("%d exported articles were not recorded: their feed was not stored", lost)
         self.store.close()

@@ -120,10 +120,21 @@ NEWSCRAWL_REPORT = ""
 NEWSCRAWL_MIN_ITEMS = 0
 NEWSCRAWL_MIN_COVERAGE = {"url": 1.0, "title": 1.0, "body": 1.0, "published_at": 0.9}
 NEWSCRAWL_MAX_FAILURES = ""  # empty: no limit
-EXTENSIONS = {"newscrawl.report.RunReport": 500, "newscrawl.progress.Progress": 510}
+EXTENSIONS = {"newscrawl.report.RunReport": 500, "newscrawl.progress.Progress": 510,
+              "newscrawl.history.RunHistory": 520}
 # A progress line every this many seconds (pages, articles exported, rate, failures; percent and ETA
 # when the total is known: stat progress/expected_articles); 0 turns it off.
 NEWSCRAWL_PROGRESS_INTERVAL = 10.0
+# Run history (the database, else the state) and <feed>.report.html (newscrawl/history.py).
+NEWSCRAWL_HISTORY_ENABLED = True
+NEWSCRAWL_HISTORY_RUNS = 20  # runs in the page's trend charts
+
+# --- the article archive (newscrawl/database.py, newscrawl/sink.py; pip install -e '.[database]') ----
+# A SQL database every exported article is upserted into, beside the feeds: sqlite:///articles.db
+# (no server) or postgresql://user:password@host/dbname (psycopg 3). Empty: none.
+NEWSCRAWL_DATABASE = ""
+NEWSCRAWL_DATABASE_BATCH = 500  # articles per transaction
+ADDONS = {"newscrawl.sink.DatabaseAddon": 100}  # adds the database feed when NEWSCRAWL_DATABASE is set
 COMMANDS_MODULE = "newscrawl.commands"
 # `scrapy check arabstoday`: the callbacks' @url pages are requested where the crawl fetches the site
 # (-a source=replica, base_url, hosts); @filled checks fields are non-empty (newscrawl/contracts.py).
@@ -155,7 +166,6 @@ NEWSCRAWL_FRONTIER = ""
 NEWSCRAWL_LEASE_TTL = 30  # s without a heartbeat before a process counts as dead (its work requeued)
 NEWSCRAWL_IDLE_CLOSE = 10  # s the whole frontier must stay idle before a process closes; 0: never
 NEWSCRAWL_FRONTIER_POLL = 0.5  # s between looks at the shared queue while this process has no work
-NEWSCRAWL_REDIS_WAIT = 120  # s to wait (reconnecting) for an unreachable Redis before stopping: status 1
 
 # --- engine --------------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -10,7 +10,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +33,11 @@ CREATE TABLE IF NOT EXISTS failures (
     attempts INTEGER NOT NULL,
     last_seen TEXT NOT NULL,
     meta TEXT                      -- JSON: what the retry needs (section, listing entry)
+);
+CREATE TABLE IF NOT EXISTS runs (  -- the report of every run (newscrawl.history), oldest first
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    spider TEXT NOT NULL,
+    report TEXT NOT NULL           -- JSON
 );
 """
 
@@ -136,6 +141,13 @@ class StateStore:
         rows = self._db.execute("SELECT url, reason, attempts, meta FROM failures ORDER BY last_seen")
         return [Failure(url, reason, n, json.loads(meta or "{}")) for url, reason, n, meta in rows]
 
+    def add_run(self, spider: str, report: dict[str, Any]) -> None:
+        """Keep a run's report (:mod:`newscrawl.history`); works after :meth:`close` too."""
+        add_run(self.path, spider, report)
+
+    def last_runs(self, limit: int, spider: str | None = None) -> list[dict[str, Any]]:
+        return last_runs(self.path, limit, spider)
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         self._db.execute("BEGIN IMMEDIATE")
@@ -145,6 +157,29 @@ class StateStore:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+
+_RUNS_SCHEMA = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS runs"):]
+
+
+def add_run(path: str | Path, spider: str, report: dict[str, Any]) -> None:
+    """Append a run's report to the ``runs`` table of the state file at ``path``, on a connection of
+    its own: the report is built when the crawl's store may be closed already."""
+    with closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as db:
+        db.executescript(_RUNS_SCHEMA)
+        db.execute("INSERT INTO runs (spider, report) VALUES (?, ?)",
+                   (spider, json.dumps(report, ensure_ascii=False, default=str)))
+
+
+def last_runs(path: str | Path, limit: int, spider: str | None = None) -> list[dict[str, Any]]:
+    """The reports of the last ``limit`` runs (of ``spider``, if given), oldest first; read-only,
+    without taking the store (``scrapy runs`` beside a running crawl)."""
+    with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone():
+            return []
+        rows = db.execute("SELECT report FROM runs WHERE ? IS NULL OR spider = ? ORDER BY id DESC LIMIT ?",
+                          (spider, spider, limit)).fetchall()
+    return [json.loads(report) for report, in reversed(rows)]
 
 
 def _now() -> str:

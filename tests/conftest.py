@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.exports import assert_valid_feed
 
@@ -118,3 +119,18 @@ def manifest_of(replica: RunningReplica | list[dict[str, Any]],
 #: backoff between retries.
 FAST_FAULTS = ("-s", "DOWNLOAD_TIMEOUT=1", "-s", "NEWSCRAWL_RETRY_BACKOFF_BASE=0.05",
                "-s", "DOWNLOAD_MAXSIZE=4000000")
+
+
+# Mutation runs (scripts/mutation.py, `--hypothesis-profile=mutation`) rerun the tests once per mutant:
+# property tests draw a tenth of their examples there, the same ones every time.
+hypothesis_settings.register_profile("mutation", max_examples=10, derandomize=True, deadline=None)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A PostgreSQL cluster of the suite's own on a loopback port (tests/servers.py), once per session."""
+    from tests.servers import start_postgres
+
+    server = start_postgres()
+    yield server
+    server.remove()

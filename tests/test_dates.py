@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +15,8 @@ from newscrawl.dates import ISSUE_CODES, DateResult, _parse, combine_date_time, 
 
 UTC = dt.UTC
 NOW = dt.datetime(2025, 4, 22, 12, 0, 0, tzinfo=UTC)
+# Property tests draw multiples of the profile's example count (100; 10 in mutation runs).
+EXAMPLES = settings().max_examples
 
 # (raw text, expected value or None, expected issues)
 SEED_STAMPS = [
@@ -381,7 +382,8 @@ NEGATIVE = [
     ("5 م", None, ("ambiguous",)),
     ("1446/10/23", None, ("ambiguous",)),
     ("20250422", None, ("ambiguous",)),
-    ("الأربعاء الماضي", None, ("unparsed",)),
+    # A weekday-relative form (issue 13): read against now, so without it not a date.
+    ("الأربعاء الماضي", None, ("needs_reference_time",)),
     ("منذ 5 دقائق", None, ("needs_reference_time",)),
     ("أمس", None, ("needs_reference_time",)),
     ("منذ ساعتين", None, ("needs_reference_time",)),
@@ -629,7 +631,7 @@ def publisher_stamps(draw: st.DrawFn) -> tuple[str, dt.datetime]:
     return text, when.replace(tzinfo=UTC)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4 * EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(publisher_stamps())
 def test_publisher_stamp_roundtrip(sample: tuple[str, dt.datetime]) -> None:
     text, when = sample
@@ -643,7 +645,7 @@ def test_publisher_stamp_roundtrip(sample: tuple[str, dt.datetime]) -> None:
     assert _parse(text, None, None, fast=False) == res
 
 
-@settings(max_examples=500, deadline=dt.timedelta(milliseconds=100))
+@settings(max_examples=5 * EXAMPLES, deadline=None)
 @given(st.text())
 def test_random_text_never_raises(text: str) -> None:
     res = parse_date(text)
@@ -660,7 +662,7 @@ ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=500, deadline=dt.timedelta(milliseconds=100))
+@settings(max_examples=5 * EXAMPLES, deadline=None)
 @given(st.lists(ALPHABET, max_size=40).map("".join), st.booleans())
 def test_date_like_noise_never_raises(text: str, with_now: bool) -> None:
     res = parse_date(text, now=NOW if with_now else None)
@@ -684,10 +686,9 @@ def test_date_like_noise_never_raises(text: str, with_now: bool) -> None:
     ],
     ids=lambda t: repr(t[:12]) + f"x{len(t)}",
 )
-def test_no_catastrophic_backtracking(text: str) -> None:
-    start = time.perf_counter()
-    parse_date(text)
-    assert time.perf_counter() - start < 0.5
+def test_pathological_input_is_not_a_date(text: str) -> None:
+    # How long these take is measured by bench.dates (worst-case inputs), never asserted here.
+    assert parse_date(text).value is None
 
 
 @pytest.mark.parametrize("with_now", [False, True])
@@ -704,7 +705,7 @@ HIJRI_MONTH_NAMES = [
 ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=2 * EXAMPLES, deadline=None)
 @given(st.dates(min_value=dt.date(1937, 3, 14), max_value=dt.date(2076, 11, 16)), st.data())
 def test_hijri_roundtrip(day: dt.date, data: st.DataObject) -> None:
     h = Gregorian(day.year, day.month, day.day).to_hijri()
@@ -725,7 +726,7 @@ ZONES = {
 }
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3 * EXAMPLES, deadline=None)
 @given(
     st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2037, 12, 31)),
     st.sampled_from(sorted(ZONES)),
@@ -750,7 +751,7 @@ def test_named_zone_roundtrip(when: dt.datetime, zone: str, system: str, twelve:
     assert res.value == when.strftime("%Y-%m-%dT%H:%M:00+00:00")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=2 * EXAMPLES, deadline=None)
 @given(
     st.datetimes(dt.datetime(1950, 1, 1), dt.datetime(2090, 1, 1), timezones=st.just(UTC)),
     st.integers(1, 59),

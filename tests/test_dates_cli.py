@@ -1,148 +1,180 @@
-"""Tests for the command-line filter ``python -m newscrawl.dates``."""
+"""Tests for the command line ``python -m newscrawl.dates``: in-process through ``main`` (fast, and
+reachable by mutation testing), and as a real process for what only a process shows (streaming, exit
+statuses, bytes on a pipe)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+import pytest
+
+from newscrawl.dates import main
+
 ROOT = Path(__file__).resolve().parent.parent
 CMD = [sys.executable, "-m", "newscrawl.dates"]
+STAMP = "GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان"
 
 
-def run(lines: list[str], *args: str, newline: str = "\n") -> subprocess.CompletedProcess[bytes]:
-    data = "".join(line + newline for line in lines).encode("utf-8")
+def cli(*args: str, stdin: list[str] | bytes | None = None) -> tuple[int, list[str]]:
+    """Run main in-process; (exit status, output lines)."""
+    data = stdin if isinstance(stdin, bytes) else "".join(f"{line}\n" for line in stdin or []).encode()
+    out = io.BytesIO()
+    status = main(list(args), stdin=io.BytesIO(data), stdout=out)
+    text = out.getvalue().decode("utf-8")
+    assert text.endswith("\n") or text == ""
+    return status, text.split("\n")[:-1]
+
+
+def run(lines: list[str], *args: str) -> subprocess.CompletedProcess[bytes]:
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
     return subprocess.run([*CMD, *args], input=data, capture_output=True, cwd=ROOT, timeout=120)
 
 
-def out_lines(proc: subprocess.CompletedProcess[bytes]) -> list[str]:
-    text = proc.stdout.decode("utf-8")
-    assert text.endswith("\n") or text == ""
-    return text.split("\n")[:-1]
-
-
 def test_one_line_per_input_line() -> None:
-    lines = [
-        "GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان",
-        "",
-        "garbage ### text",
-        "آخر تحديث GMT12:58:10",
-        "آخر تحديث 21:44:11 بتوقيت أبوظبي",
-        "2025",
-        "22/04/2025",
-        "2025-04-22 10:18",
-        "22 أبريل",
-        "23 شوال 1446 هـ",
-        "منذ 5 دقائق",
-        "22 إبريل / أيار 2025",
-        "   ",
-    ]
-    proc = run(lines)
-    assert proc.returncode == 0, proc.stderr
-    assert out_lines(proc) == [
-        "2025-04-22T10:18:00+00:00",
-        "",
-        "",
-        "12:58:10",
-        "17:44:11",
-        "",
-        "2025-04-22",
-        "2025-04-22T10:18:00",
-        "--04-22",
-        "2025-04-21",
-        "",
-        "",
-        "",
-    ]
+    lines = [STAMP, "", "garbage ### text", "آخر تحديث GMT12:58:10", "آخر تحديث 21:44:11 بتوقيت أبوظبي",
+             "2025", "22/04/2025", "2025-04-22 10:18", "22 أبريل", "23 شوال 1446 هـ", "منذ 5 دقائق",
+             "22 إبريل / أيار 2025", "   "]
+    assert cli("--now=none", stdin=lines) == (0, [
+        "2025-04-22T10:18:00+00:00", "", "", "12:58:10", "17:44:11", "", "2025-04-22", "2025-04-22T10:18:00",
+        "--04-22", "2025-04-21", "", "", "",
+    ])
 
 
-def test_crlf_and_bad_bytes() -> None:
-    stamp = "GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان".encode()
-    data = b"22/04/2025\r\n" + b"\xff\xfe garbage\r\n" + stamp
-    proc = subprocess.run(CMD, input=data, capture_output=True, cwd=ROOT, timeout=60)
-    assert proc.returncode == 0
-    assert proc.stdout.decode("utf-8").split("\n") == ["2025-04-22", "", "2025-04-22T10:18:00+00:00", ""]
+def test_strings_as_arguments() -> None:
+    status, out = cli("--now", "2025-04-22T12:00:00Z", STAMP, "منذ ساعتين", "not a date", "22 أبريل",
+                      stdin=["ignored when strings are given"])
+    assert (status, out) == (0, ["2025-04-22T10:18:00+00:00", "2025-04-22T10:00:00+00:00", "", "2025-04-22"])
+
+
+def test_strings_as_arguments_with_json() -> None:
+    status, out = cli("--json", "--now=none", STAMP, "أمس")
+    rows = [json.loads(line) for line in out]
+    assert status == 0 and [r["input"] for r in rows] == [STAMP, "أمس"]
+    assert rows[0]["value"] == "2025-04-22T10:18:00+00:00"
+    assert rows[1]["value"] is None and rows[1]["issues"] == ["needs_reference_time"]
 
 
 def test_json_output() -> None:
     lines = ["GMT 10:18 2025 الأربعاء ,22 إبريل / نيسان", "", "22 إبريل / أيار 2025", "منذ ساعة"]
-    proc = run(lines, "--json")
-    assert proc.returncode == 0, proc.stderr
-    rows = [json.loads(line) for line in out_lines(proc)]
-    assert len(rows) == 4
+    status, out = cli("--json", "--now=none", stdin=lines)
+    rows = [json.loads(line) for line in out]
+    assert status == 0 and len(rows) == 4
     first = rows[0]
-    assert first["value"] == "2025-04-22T10:18:00+00:00"
+    assert first["value"] == "2025-04-22T10:18:00+00:00" and first["input"] == lines[0]
     assert first["issues"] == ["weekday_mismatch"]
     assert first["findings"]["weekday"] == {"seen": ["الاربعاء"], "expected": "الثلاثاء", "ok": False}
     assert first["findings"]["months_agree"] is True
-    assert first["findings"]["zone"] == "UTC"
-    assert first["findings"]["calendar"] == "gregorian"
-    assert first["input"] == lines[0]
+    assert first["findings"]["zone"] == "UTC" and first["findings"]["calendar"] == "gregorian"
     assert rows[1]["value"] is None and rows[1]["issues"] == ["unparsed"]
     assert rows[2]["value"] is None and rows[2]["issues"] == ["month_pair_mismatch"]
     assert rows[2]["findings"]["months_agree"] is False
     assert rows[3]["issues"] == ["needs_reference_time"]
-    # ensure_ascii=False: Arabic is written as is.
-    assert "الثلاثاء" in proc.stdout.decode("utf-8")
+    assert "الثلاثاء" in "\n".join(out)  # ensure_ascii=False: Arabic is written as is
+
+
+def test_now_defaults_to_the_current_time() -> None:
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    status, out = cli("منذ 5 دقائق", "اليوم")
+    after = dt.datetime.now(dt.UTC)
+    assert status == 0
+    value = dt.datetime.fromisoformat(out[0])
+    assert before - dt.timedelta(minutes=5) <= value <= after - dt.timedelta(minutes=5)
+    assert out[1] in {before.date().isoformat(), after.date().isoformat()}
+
+
+@pytest.mark.parametrize("spelling", [("--now=none",), ("--now", "none"), ("--now=NONE",)])
+def test_now_none_reads_without_a_reference_time(spelling: tuple[str, ...]) -> None:
+    lines = ["منذ 5 دقائق", "منذ ساعتين", "أمس", "منذ 4 أيام", "22 أبريل", "1 مايو", "hello"]
+    assert cli(*spelling, stdin=lines) == (0, ["", "", "", "", "--04-22", "--05-01", ""])
+
+
+def test_now_pins_the_reference_time() -> None:
+    lines = ["منذ 5 دقائق", "منذ ساعتين", "أمس", "منذ 4 أيام", "22 أبريل", "1 مايو", "hello", "غداً",
+             "الخميس القادم"]
+    assert cli("--now", "2025-04-22T12:00:00Z", stdin=lines) == (0, [
+        "2025-04-22T11:55:00+00:00", "2025-04-22T10:00:00+00:00", "2025-04-21", "2025-04-18", "2025-04-22",
+        "--05-01", "", "2025-04-23", "2025-04-24",
+    ])
+
+
+def test_now_and_tz_together() -> None:
+    status, out = cli("--now", "2025-04-22T15:00:00", "--tz", "Asia/Riyadh", stdin=["منذ ساعة", "أمس 10:30"])
+    assert (status, out) == (0, ["2025-04-22T11:00:00+00:00", "2025-04-21T07:30:00+00:00"])
 
 
 def test_tz_option() -> None:
     lines = ["2025-04-22 13:18", "22 أبريل 2025 10:18 GMT", "21:44:11", "22/04/2025"]
-    proc = run(lines, "--tz", "Asia/Riyadh")
-    assert proc.returncode == 0, proc.stderr
-    assert out_lines(proc) == [
-        "2025-04-22T10:18:00+00:00",
-        "2025-04-22T10:18:00+00:00",
-        "18:44:11",
-        "2025-04-22",
-    ]
+    assert cli("--tz", "Asia/Riyadh", stdin=lines) == (0, [
+        "2025-04-22T10:18:00+00:00", "2025-04-22T10:18:00+00:00", "18:44:11", "2025-04-22",
+    ])
 
 
-def test_invalid_tz_exit_code_2() -> None:
-    proc = run(["22/04/2025"], "--tz", "Mars/Olympus")
-    assert proc.returncode == 2
-    assert b"Mars/Olympus" in proc.stderr and b"time zone" in proc.stderr
-    assert proc.stdout == b""
+@pytest.mark.parametrize("args", [("--tz", "-02:00"), ("--tz=-02:00",), ("--tz", "+05:30")])
+def test_tz_offset_with_a_sign(args: tuple[str, ...]) -> None:
+    offset = -120 if "-02:00" in "".join(args) else 330
+    expected = dt.datetime(2025, 4, 22, 10, 18) - dt.timedelta(minutes=offset)
+    assert cli(*args, "2025-04-22 10:18") == (0, [expected.isoformat() + "+00:00"])
 
 
-def test_invalid_now_exit_code_2() -> None:
-    proc = run(["22/04/2025"], "--now", "yesterday")
-    assert proc.returncode == 2
-    assert b"--now" in proc.stderr
+def test_crlf_bad_bytes_and_last_line_without_newline() -> None:
+    data = b"22/04/2025\r\n" + b"\xff\xfe garbage\r\n" + STAMP.encode() + b"\n23/04/2025"
+    assert cli(stdin=data) == (0, ["2025-04-22", "", "2025-04-22T10:18:00+00:00", "2025-04-23"])
 
 
-def test_now_option() -> None:
-    lines = ["منذ 5 دقائق", "منذ ساعتين", "أمس", "منذ 4 أيام", "22 أبريل", "1 مايو", "hello"]
-    proc = run(lines, "--now", "2025-04-22T12:00:00Z")
-    assert proc.returncode == 0, proc.stderr
-    assert out_lines(proc) == [
-        "2025-04-22T11:55:00+00:00",
-        "2025-04-22T10:00:00+00:00",
-        "2025-04-21",
-        "2025-04-18",
-        "2025-04-22",
-        "--05-01",
-        "",
-    ]
-    without = run(lines)
-    assert out_lines(without) == ["", "", "", "", "--04-22", "--05-01", ""]
+def test_many_lines() -> None:
+    lines = [STAMP, "x", ""] * 20000
+    status, out = cli(stdin=lines)
+    assert status == 0 and len(out) == len(lines)
+    assert out[:3] == ["2025-04-22T10:18:00+00:00", "", ""] and out[-3:] == out[:3]
 
 
-def test_now_and_tz_together() -> None:
-    proc = run(["منذ ساعة", "أمس 10:30"], "--now", "2025-04-22T15:00:00", "--tz", "Asia/Riyadh")
-    assert out_lines(proc) == ["2025-04-22T11:00:00+00:00", "2025-04-21T07:30:00+00:00"]
+@pytest.mark.parametrize(("args", "needle"), [
+    (("--tz", "Mars/Olympus"), "Mars/Olympus"),
+    (("--now", "yesterday"), "--now"),
+    (("--now", "-3"), "--now"),
+])
+def test_usage_errors_exit_2(args: tuple[str, ...], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(*args, "22/04/2025") == (2, [])
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1
+
+
+def test_help_states_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    assert "current time (default)" in text and "--now=none" in text and "--tz -02:00" in text
+
+
+# --------------------------------------------------------------------------
+# As a process
+# --------------------------------------------------------------------------
+
+
+def test_process_exit_statuses_and_arguments() -> None:
+    ok = subprocess.run([*CMD, "--tz", "-02:00", "2025-04-22 10:18"], capture_output=True, cwd=ROOT,
+                        timeout=120)
+    assert (ok.returncode, ok.stdout) == (0, b"2025-04-22T12:18:00+00:00\n")
+    bad = run(["22/04/2025"], "--tz", "Mars/Olympus")
+    assert bad.returncode == 2 and bad.stdout == b""
+    assert b"Mars/Olympus" in bad.stderr and b"time zone" in bad.stderr and b"Traceback" not in bad.stderr
 
 
 def test_streaming_one_line_at_a_time() -> None:
     proc = subprocess.Popen(CMD, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
     assert proc.stdin is not None and proc.stdout is not None
-    timer = threading.Timer(60, proc.kill)
+    timer = threading.Timer(60, proc.kill)  # a guard against a hung child, not a timing assertion
     timer.start()
     try:
         for line, expected in [
-            ("GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان", b"2025-04-22T10:18:00+00:00\n"),
+            (STAMP, b"2025-04-22T10:18:00+00:00\n"),
             ("not a date", b"\n"),
             ("آخر تحديث GMT12:58:10", b"12:58:10\n"),
         ]:
@@ -157,19 +189,3 @@ def test_streaming_one_line_at_a_time() -> None:
         timer.cancel()
         if proc.poll() is None:
             proc.kill()
-
-
-def test_many_lines() -> None:
-    lines = ["GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان", "x", ""] * 20000
-    proc = run(lines)
-    assert proc.returncode == 0
-    out = out_lines(proc)
-    assert len(out) == len(lines)
-    assert out[:3] == ["2025-04-22T10:18:00+00:00", "", ""]
-    assert out[-3:] == ["2025-04-22T10:18:00+00:00", "", ""]
-
-
-def test_last_line_without_newline() -> None:
-    data = b"22/04/2025\n23/04/2025"
-    proc = subprocess.run(CMD, input=data, capture_output=True, cwd=ROOT, timeout=60)
-    assert proc.stdout.decode() == "2025-04-22\n2025-04-23\n"

@@ -35,3 +35,26 @@ def test_scheduled_preset_and_explicit_feeds():
     assert list(given.getdict("FEEDS")) == ["out.csv"]
     with pytest.raises(ValueError, match="not a preset"):
         apply_feed_preset(project_settings(NEWSCRAWL_FEED_PRESET="hourly"))
+
+
+class _Slot:
+    def __init__(self, stored: bool | None = None) -> None:
+        self.storage = type("Storage", (), {})()
+        if stored is not None:
+            self.storage.stored = stored
+
+
+def test_a_value_waits_for_every_feed_its_item_went_to() -> None:
+    from newscrawl.feeds import AwaitingStorage, slot_stored
+
+    jsonl, database, batch2 = _Slot(), _Slot(stored=True), _Slot(stored=False)
+    waiting = AwaitingStorage()
+    waiting.add("a", [jsonl, database])
+    waiting.add("b", [jsonl, batch2])
+    waiting.add("c", [database])
+    assert waiting.pending() == 3
+    assert waiting.closed(database, slot_stored(database)) == (["c"], [])  # "a" still waits for jsonl
+    assert waiting.closed(batch2, slot_stored(batch2)) == ([], [])  # "b" too, and is lost already
+    assert waiting.closed(jsonl, slot_stored(jsonl)) == (["a"], ["b"])
+    assert waiting.pending() == 0
+    assert waiting.closed(jsonl, True) == ([], [])  # a slot closes once; nothing left for it

@@ -56,7 +56,7 @@ def test_license_is_the_mit_license_the_package_declares():
 def test_what_the_readme_first_command_writes_is_ignored_by_git():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "-O articles.jsonl" in readme  # the feed; the report and failures go beside it
-    paths = ["articles.jsonl", "articles.report.json", "articles.failures.jsonl"]
+    paths = ["articles.jsonl", "articles.report.json", "articles.failures.jsonl", "articles.report.html"]
     out = subprocess.run(["git", "check-ignore", *paths], cwd=ROOT, capture_output=True, text=True)
     if out.returncode == 128:
         pytest.skip(f"not a git checkout: {out.stderr.strip()}")

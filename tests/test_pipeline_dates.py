@@ -82,3 +82,16 @@ def test_each_raw_stamp_gets_exactly_one_issue(pipeline):
     ]
     assert pipeline.stats.get_value("dates/invalid_date") == 2
     assert [e["published_at"] for e in item["related"]] == [None, None, "2025-04-22T10:18:00+00:00"]
+
+
+def test_update_at_the_same_minute_as_publication_is_kept(pipeline):
+    # An update stamp equal to the publication time is not "before" it (>=, not >).
+    item = pipeline.process_item(article(STAMP, "آخر تحديث GMT 10:18:00"))
+    assert item["updated_at"] == item["published_at"] == "2025-04-22T10:18:00+00:00"
+    assert item["date_issues"] is None
+
+
+def test_update_one_second_before_publication_is_refused(pipeline):
+    item = pipeline.process_item(article(STAMP, "آخر تحديث GMT 10:17:59"))
+    assert item["updated_at"] is None
+    assert [i["issue"] for i in item["date_issues"]] == ["update_before_publish"]

@@ -1,0 +1,5 @@
+"""``python -m newscrawl.dates``: see :mod:`newscrawl.dates.cli`."""
+
+from newscrawl.dates.cli import main
+
+raise SystemExit(main())

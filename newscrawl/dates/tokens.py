@@ -1,0 +1,260 @@
+"""The tokenizer: a normalized string becomes a string of token kinds (one letter each) and their values.
+
+=====  ==========================================  ==============================================
+kind   what                                        value
+=====  ==========================================  ==============================================
+d      a number of 1-2 digits, a number word,      int
+       an English ordinal («3rd»)
+y      a number of 4 digits                        int
+n      any other number                            int
+T      a clock time ``10:18[:30]``                 (hour, minute, second, stated zone or None)
+N      a numeric date ``22/04/2025``               its three parts (strings)
+M      a Gregorian month name                      (month, system, spelling)
+H      a Hijri month name                          (month, spelling)
+p      a day-part word (صباحاً، عصراً …)            am, pm, noon, night, midnight or midday
+q, m   the letters ص and م                         am, pm (م after a year is the calendar marker)
+h, g   Hijri / Gregorian calendar marker           None
+f      a fraction of an hour (والنصف)               minutes
+U      a unit of a relative form (دقائق)            (unit, count the word states or None)
+R, F   «منذ/قبل» (ago), «بعد/خلال» (in)            -1, +1
+r      a relative day or period (أمس، الخميس       ("day", n) | ("now",) | ("period", unit, ±1)
+       القادم، الشهر الماضي)                        | ("weekday", weekday, ±1)
+c      «و» between two amounts                     None
+S      «الساعة» before a time                      None
+A      «الموافق» between two calendars             None
+X      a word that is not a date word              None
+( ) / -  punctuation that groups or separates      None
+=====  ==========================================  ==============================================
+
+Weekdays, zones and labels are not in the kind string: weekdays and zones are collected apart (they
+may stand anywhere), labels («تاريخ النشر») are dropped. A unit word is a unit only after «منذ»,
+«بعد», «و» or a number after those; elsewhere («يوم الثلاثاء», «عام 2025») it is a label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from newscrawl.dates import words as w
+from newscrawl.dates.normalize import key
+from newscrawl.dates.zones import (
+    GMT_NAMES,
+    GMT_PREFIXES,
+    GMT_WORDS,
+    UTC_ZONE,
+    ZONE_CITIES,
+    ZONE_PREFIXES,
+    Zone,
+    fixed,
+    named,
+)
+
+
+def _vocabulary() -> dict[str, tuple[str, Any]]:  # pragma: no mutate block (runs at import)
+    """Every known spelling -> (kind, value); the first meaning given to a spelling wins."""
+    vocab: dict[str, tuple[str, Any]] = {}
+
+    def add(spellings: str, kind: str, value: Any = None) -> None:
+        for s in spellings.split("|"):
+            if s.strip():
+                vocab.setdefault(key(s), (kind, value))
+
+    for system, months in w.GREGORIAN_MONTHS.items():
+        for month, spellings in months.items():
+            for s in spellings.split("|"):
+                add(s, "M", (month, system, key(s)))
+    for month, spellings in w.HIJRI_MONTHS.items():
+        for s in spellings.split("|"):
+            add(s, "H", (month, key(s)))
+    for day, spellings in w.WEEKDAYS.items():
+        for s in spellings.split("|"):
+            add(s, "W", (day, key(s)))
+    for part, spellings in w.DAY_PARTS.items():
+        add(spellings, "p", part)
+    add("ص", "q", "am")
+    add("م", "m", "pm")
+    for marker, spellings in w.CALENDAR_MARKERS.items():
+        add(spellings, marker)
+    for unit, (one, two, many) in w.UNITS.items():
+        add(one, "U", (unit, 1))
+        add(two, "U", (unit, 2))
+        add(many, "U", (unit, None))
+    for offset, spellings in w.RELATIVE_DAYS.items():
+        add(spellings, "r", ("now",) if offset == "now" else ("day", offset))
+    _add_directions(add)
+    for minutes, spellings in w.FRACTIONS.items():
+        add(spellings, "f", minutes)
+    for spelling, number in w.NUMBER_WORDS.items():
+        add(spelling, "d", number)
+    add(w.AGO, "R", -1)
+    add(w.IN, "F", 1)
+    add(w.AND, "c")
+    add(w.CLOCK, "S")
+    add(w.ACCORDING, "A")
+    _add_zones(add)
+    add(w.LABELS, "L")
+    return vocab
+
+
+def _add_directions(add: Any) -> None:  # pragma: no mutate block (runs at import)
+    """«الخميس القادم», «الشهر الماضي»: a weekday or a period, then a direction."""
+    for sign, directions in w.DIRECTIONS.items():
+        for d in directions.split("|"):
+            for day, spellings in w.WEEKDAYS.items():
+                for s in spellings.split("|"):
+                    add(f"{s} {d}", "r", ("weekday", day, sign))
+            for unit, spellings in w.PERIODS.items():
+                for s in spellings.split("|"):
+                    add(f"{s} {d}", "r", ("period", unit, sign))
+
+
+def _add_zones(add: Any) -> None:  # pragma: no mutate block (runs at import)
+    for prefix in GMT_PREFIXES:
+        for name in GMT_NAMES:
+            add(prefix + name, "G")
+    for word in GMT_WORDS:
+        add(word, "G")
+    for city, zone in ZONE_CITIES.items():
+        for prefix in ZONE_PREFIXES:
+            add(f"{prefix} {city}", "Z", zone)
+            add(f"{prefix} مدينة {city}", "Z", zone)
+
+
+VOCABULARY = _vocabulary()
+LONGEST = max(s.count(" ") + 1 for s in VOCABULARY)
+
+_SCAN = re.compile(
+    r"(?P<N>(?<![0-9])(?<![0-9][/.\-])[0-9]{1,4}(?P<sep>[/.\-])[0-9]{1,2}(?P=sep)[0-9]{1,4}"
+    r"(?![0-9])(?![/.\-][0-9]))"
+    r"|(?P<T>(?<![0-9:.])(?P<th>[0-9]{1,2}):(?P<tmi>[0-9]{2})(?::(?P<ts>[0-9]{2})(?:\.[0-9]{1,9})?)?"
+    r"(?![0-9:])(?P<to>z(?![a-z])| ?[+-][0-9]{1,2}(?::?[0-9]{2})?(?![0-9:/.\-]))?)"
+    r"|(?P<G>(?<![a-z])(?:gmt|utc)(?![a-z])(?: ?(?P<gs>[+-])(?P<gh>[0-9]{1,2})(?::?(?P<gm>[0-9]{2}))?"
+    r"(?![0-9:]))?)"
+    r"|(?P<O>[0-9]{1,2})(?:st|nd|rd|th)(?![a-z])"
+    r"|(?P<D>[0-9]+)"
+    r"|(?P<w>[^\W\d_]+(?:\.[^\W\d_]+)*\.?)"
+    r"|(?P<P>[()\[\]/\-])"
+)
+_BRACKETS = {"[": "(", "]": ")"}
+
+
+@dataclass(slots=True)
+class Tokens:
+    """The kinds (one letter per token), their values, and what stands apart from them."""
+
+    kinds: list[str] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    weekdays: list[tuple[int, str]] = field(default_factory=list)
+    zones: list[Zone] = field(default_factory=list)
+    prose: bool = False  # a word that is not a date word: the string is running text
+    bad_offset: bool = False  # a UTC offset beyond ±14 hours
+
+    def push(self, kind: str, value: Any = None) -> None:
+        self.kinds.append(kind)
+        self.values.append(value)
+
+
+def tokenize(s: str) -> Tokens:
+    """Tokens of a normalized string."""
+    out = Tokens()
+    run: list[str] = []  # words separated by single spaces, matched against phrases together
+    end = -1
+    for m in _SCAN.finditer(s):
+        g = m.lastgroup
+        if g == "w":
+            if run and (m.start() != end + 1 or s[end] != " "):
+                _words(run, out)
+                run = []
+            run.append(m.group())
+            end = m.end()
+            continue
+        if run:
+            _words(run, out)
+            run = []
+        if g == "T":
+            _time(m, out)
+        elif g == "D":
+            digits = m.group()
+            out.push("d" if len(digits) <= 2 else "y" if len(digits) == 4 else "n", int(digits))
+        elif g == "N":
+            out.push("N", m.group("N").split(m.group("sep")))
+        elif g == "G":
+            _gmt(m, out)
+        elif g == "O":
+            out.push("d", int(m.group("O")))
+        else:
+            p = m.group()
+            out.push(_BRACKETS.get(p, p))
+    if run:
+        _words(run, out)
+    return out
+
+
+def _time(m: re.Match[str], out: Tokens) -> None:
+    h, mi, sec, off = m.group("th", "tmi", "ts", "to")
+    zone = None
+    if off:
+        off = off.strip()
+        if off == "z":
+            zone = UTC_ZONE
+        else:
+            digits = off[1:].replace(":", "")
+            hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+            zone = _offset(off[0], hours, minutes, out)
+    out.push("T", (int(h), int(mi), int(sec) if sec else 0, zone))
+
+
+def _gmt(m: re.Match[str], out: Tokens) -> None:
+    sign, hours, minutes = m.group("gs", "gh", "gm")
+    zone = _offset(sign, int(hours), int(minutes or 0), out) if sign else UTC_ZONE
+    if zone is not None:
+        out.zones.append(zone)
+
+
+def _offset(sign: str, hours: int, minutes: int, out: Tokens) -> Zone | None:
+    if hours > 14 or minutes not in (0, 15, 30, 45):
+        out.bad_offset = True
+        return None
+    return fixed(sign, hours, minutes)
+
+
+def _words(run: list[str], out: Tokens) -> None:
+    """Match a run of words against the vocabulary, longest phrase first."""
+    i = 0
+    while i < len(run):
+        for size in range(min(LONGEST, len(run) - i), 0, -1):
+            found = VOCABULARY.get(" ".join(run[i:i + size]) if size > 1 else run[i])
+            if found is None and size == 1 and "." in run[i]:
+                found = VOCABULARY.get(run[i].replace(".", ""))
+            if found is not None:
+                _word(found[0], found[1], out)
+                i += size
+                break
+        else:
+            out.prose = True
+            out.push("X")
+            i += 1
+
+
+def _word(kind: str, value: Any, out: Tokens) -> None:
+    if kind == "L":
+        return
+    if kind == "W":
+        out.weekdays.append(value)
+    elif kind == "Z":
+        out.zones.append((value, named(value)))
+    elif kind == "G":
+        out.zones.append(UTC_ZONE)
+    elif kind != "U" or _counts(out.kinds):
+        out.push(kind, value)
+
+
+def _counts(kinds: list[str]) -> bool:
+    """A unit word counts (منذ 5 دقائق) only after منذ/بعد/و, or a number after those."""
+    if not kinds:
+        return False
+    last = kinds[-1]
+    return last in "RFc" or (last == "d" and len(kinds) > 1 and kinds[-2] in "RFc")
+
