@@ -24,7 +24,7 @@ import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path.cwd()  # the project root: run from there
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 
 

@@ -22,8 +22,8 @@ from newscrawl.dates.tokens import Tokens
 from newscrawl.dates.words import WEEKDAY_CANON
 from newscrawl.dates.zones import UTC, Zone
 
-STRAY = "dnMH"  # leftovers that make a string of date words ambiguous
-DAY_PART_KINDS = "pqmf"  # leftovers that would change a time if they were attached to it
+STRAY = "dnMHo"  # leftovers that make a string of date words ambiguous
+ATTACHED = "pqmfox"  # leftovers that would change a time if they were attached to it (day-parts, offsets)
 FINE_UNITS = {"second": 1, "minute": 60, "hour": 3600}
 DAY_UNITS = {"day": 1, "week": 7}
 MONTH_UNITS = {"month": 1, "year": 12}
@@ -93,8 +93,8 @@ def _leftovers(r: Reading) -> str | None:
     """Numbers and names no rule took: a free year joins a year-less date; others are stray."""
     p, kinds, values = r.parts, r.tokens.kinds, r.tokens.values
     free_years = [values[i] for i in p.leftover if kinds[i] == "y"]
-    if p.times and any(kinds[i] in DAY_PART_KINDS for i in p.leftover):
-        return "ambiguous"  # a day-part word not attached to the time: never guess it
+    if p.times and any(kinds[i] in ATTACHED for i in p.leftover):
+        return "ambiguous"  # a day-part or an offset not attached to the time: never guess it
     if r.tokens.prose:
         if free_years and any(not g[2] for g in p.greg):
             return "ambiguous"  # «22 أبريل ... 2025»: whose year is it?

@@ -58,7 +58,7 @@ SHAPES: dict[str, str] = {
     "day_month": r"d[-/]?M" + _CONT + r"(?:[-/]?y[gm]?)?",  # 22 إبريل / نيسان 2025 م
     "month_day": r"M" + _CONT + r"[-/]?d(?:y[gm]?)?",  # April 22, 2025
     "numeric": r"N[hgm]?",  # 22/04/2025; 1446/10/23 هـ
-    "clock": r"S?T[pqm]?|Sdf?[pqm]?|df?p|p",  # 10:18 م; الساعة الخامسة والنصف مساءً; 4 عصراً
+    "clock": r"S?T[pqm]?o?|Sdf?[pqm]?|df?p|p",  # 10:18 م; الساعة الخامسة والنصف مساءً; 4 عصراً
     "relative_day": r"r",  # أمس, الخميس القادم
 }
 _SHAPES_RE = re.compile("|".join(f"(?P<{name}>{shape})" for name, shape in SHAPES.items()))
@@ -93,6 +93,9 @@ def clock(tokens: Tokens, a: int, b: int, parts: Parts) -> bool:
             hour, minute, second = value, 0, 0
         elif kind == "f":
             extra = value
+        elif kind == "o":
+            if value is not None:
+                tokens.zones.append(value)
         elif kind in "pqm":
             marker = value
     if hour is None:  # a day-part alone: only midnight and midday are an instant

@@ -8,6 +8,10 @@ d      a number of 1-2 digits, a number word,      int
 y      a number of 4 digits                        int
 n      any other number                            int
 T      a clock time ``10:18[:30]``                 (hour, minute, second, stated zone or None)
+o      a UTC offset standing apart ``+03:00``      the zone (None when beyond ±14 hours)
+x      a day-part, fraction or offset separated    as p, q, m, f, o
+       from what precedes by a label or by
+       punctuation («01:00 | نشر في م»)
 N      a numeric date ``22/04/2025``               its three parts (strings)
 M      a Gregorian month name                      (month, system, spelling)
 H      a Hijri month name                          (month, spelling)
@@ -94,6 +98,7 @@ def _vocabulary() -> dict[str, tuple[str, Any]]:  # pragma: no mutate block (run
     add(w.CLOCK, "S")
     add(w.ACCORDING, "A")
     _add_zones(add)
+    add(w.LINKS, "l")
     add(w.LABELS, "L")
     return vocab
 
@@ -133,11 +138,13 @@ _SCAN = re.compile(
     r"|(?P<G>(?<![a-z])(?:gmt|utc)(?![a-z])(?: ?(?P<gs>[+-])(?P<gh>[0-9]{1,2})(?::?(?P<gm>[0-9]{2}))?"
     r"(?![0-9:]))?)"
     r"|(?P<O>[0-9]{1,2})(?:st|nd|rd|th)(?![a-z])"
+    r"|(?P<o>(?<!\w)[+-][0-9]{1,2}(?::?[0-9]{2})?(?![0-9:/.\-]))"
     r"|(?P<D>[0-9]+)"
     r"|(?P<w>[^\W\d_]+(?:\.[^\W\d_]+)*\.?)"
     r"|(?P<P>[()\[\]/\-])"
 )
 _BRACKETS = {"[": "(", "]": ")"}
+ATTACHING = "pqmfo"  # kinds that attach to the time (or year) just before them: apart, they are "x"
 
 
 @dataclass(slots=True)
@@ -150,8 +157,12 @@ class Tokens:
     zones: list[Zone] = field(default_factory=list)
     prose: bool = False  # a word that is not a date word: the string is running text
     bad_offset: bool = False  # a UTC offset beyond ±14 hours
+    apart: bool = False  # a label or punctuation other than ()/- stands before the next token
 
     def push(self, kind: str, value: Any = None) -> None:
+        if self.apart and kind in ATTACHING:
+            kind = "x"
+        self.apart = False
         self.kinds.append(kind)
         self.values.append(value)
 
@@ -160,36 +171,47 @@ def tokenize(s: str) -> Tokens:
     """Tokens of a normalized string."""
     out = Tokens()
     run: list[str] = []  # words separated by single spaces, matched against phrases together
-    end = -1
+    run_apart = False
+    end = 0
     for m in _SCAN.finditer(s):
-        g = m.lastgroup
-        if g == "w":
-            if run and (m.start() != end + 1 or s[end] != " "):
-                _words(run, out)
+        apart = not s.startswith(" " * (m.start() - end), end) if m.start() > end else False
+        end_before, end = end, m.end()
+        if m.lastgroup == "w":
+            if run and (apart or m.start() != end_before + 1):
+                _words(run, run_apart, out)
                 run = []
+            if not run:
+                run_apart = apart
             run.append(m.group())
-            end = m.end()
             continue
         if run:
-            _words(run, out)
+            _words(run, run_apart, out)
             run = []
-        if g == "T":
-            _time(m, out)
-        elif g == "D":
-            digits = m.group()
-            out.push("d" if len(digits) <= 2 else "y" if len(digits) == 4 else "n", int(digits))
-        elif g == "N":
-            out.push("N", m.group("N").split(m.group("sep")))
-        elif g == "G":
-            _gmt(m, out)
-        elif g == "O":
-            out.push("d", int(m.group("O")))
-        else:
-            p = m.group()
-            out.push(_BRACKETS.get(p, p))
+        out.apart = out.apart or apart
+        _token(m, out)
     if run:
-        _words(run, out)
+        _words(run, run_apart, out)
     return out
+
+
+def _token(m: re.Match[str], out: Tokens) -> None:
+    g = m.lastgroup
+    if g == "T":
+        _time(m, out)
+    elif g == "D":
+        digits = m.group()
+        out.push("d" if len(digits) <= 2 else "y" if len(digits) == 4 else "n", int(digits))
+    elif g == "N":
+        out.push("N", m.group("N").split(m.group("sep")))
+    elif g == "G":
+        _gmt(m, out)
+    elif g == "O":
+        out.push("d", int(m.group("O")))
+    elif g == "o":
+        out.push("o", _signed_offset(m.group(), out))
+    else:
+        p = m.group()
+        out.push(_BRACKETS.get(p, p))
 
 
 def _time(m: re.Match[str], out: Tokens) -> None:
@@ -197,13 +219,15 @@ def _time(m: re.Match[str], out: Tokens) -> None:
     zone = None
     if off:
         off = off.strip()
-        if off == "z":
-            zone = UTC_ZONE
-        else:
-            digits = off[1:].replace(":", "")
-            hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
-            zone = _offset(off[0], hours, minutes, out)
+        zone = UTC_ZONE if off == "z" else _signed_offset(off, out)
     out.push("T", (int(h), int(mi), int(sec) if sec else 0, zone))
+
+
+def _signed_offset(text: str, out: Tokens) -> Zone | None:
+    """``+03:00``, ``+0300``, ``+3``: a fixed zone (None, and ``bad_offset``, beyond ±14 hours)."""
+    digits = text[1:].replace(":", "")
+    hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+    return _offset(text[0], hours, minutes, out)
 
 
 def _gmt(m: re.Match[str], out: Tokens) -> None:
@@ -220,8 +244,9 @@ def _offset(sign: str, hours: int, minutes: int, out: Tokens) -> Zone | None:
     return fixed(sign, hours, minutes)
 
 
-def _words(run: list[str], out: Tokens) -> None:
+def _words(run: list[str], apart: bool, out: Tokens) -> None:
     """Match a run of words against the vocabulary, longest phrase first."""
+    out.apart = out.apart or apart
     i = 0
     while i < len(run):
         for size in range(min(LONGEST, len(run) - i), 0, -1):
@@ -240,6 +265,9 @@ def _words(run: list[str], out: Tokens) -> None:
 
 def _word(kind: str, value: Any, out: Tokens) -> None:
     if kind == "L":
+        out.apart = True  # «01:00 نشر في م»: what follows a label is not attached to what precedes it
+        return
+    if kind == "l":  # «3:00 من بعد الظهر»: a link keeps them together
         return
     if kind == "W":
         out.weekdays.append(value)

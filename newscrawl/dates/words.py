@@ -148,7 +148,9 @@ CLOCK = "الساعة|بالساعة|في الساعة|عند الساعة"  # �
 ACCORDING = "الموافق|الموافقة|الموافق لـ|الموافق ل|يوافق|ويوافق|الموافق ليوم"  # Hijri «الموافق» Gregorian
 AND = "و"
 
-# Words that frame a stamp and carry no date: read and dropped.
+# Words that frame a stamp and carry no date: read and dropped. A label separates what stands before
+# it from what follows («01:00 نشر في م»: م is not PM); a link does not («3:00 من بعد الظهر»).
+LINKS = "من|في"
 LABELS = (
     "تم النشر|تم نشر|نشر|نشرت|نشر في|نشرت في|منشور|منشور في|النشر|تاريخ النشر|تاريخ|بتاريخ|"
     "نشر بتاريخ|التاريخ|تاريخ الإضافة|أضيف|أضيف في|أضيف بتاريخ|تاريخ التحديث|آخر تحديث|"
