@@ -1,20 +1,18 @@
-"""Benchmark newscrawl.dates against dateparser on one mixed corpus.
+"""Benchmark newscrawl.dates against dateparser.
 
 Run as ``python -m bench.dates [--quick]`` or ``python bench/dates.py [--quick]``.
 
-The corpus: every case of the table test (tests/test_dates.py, with its ``now``
-and ``tz`` arguments) plus a few thousand generated strings whose expected
-values are known by construction (publisher stamps above all, then update
-stamps, 12-hour labels, ISO, numeric, named zones and Hijri dates).
+Accuracy, in-process: every case of the table test (tests/test_dates.py, with its ``now`` and ``tz``
+arguments) plus a few thousand generated strings whose expected values are known by construction
+(publisher stamps above all, then update stamps, 12-hour labels, ISO, numeric, named zones, Hijri).
 
-Accuracy: our module must print exactly the expected value.  dateparser
-(``dateparser.parse(s, languages=['ar'])``, with RELATIVE_BASE for the relative
-cases and TIMEZONE/TO_TIMEZONE for the default-zone cases) is counted right when
-it yields the same datetime (in UTC when it is aware), the same date for a date,
-the same time for a time, the same month and day for a day-month, and None for
-a non-date.  dateparser is slow, so it is timed (and scored) on a fixed subset
-of the corpus, and our throughput is measured on the same subset as well as on
-the whole corpus; the ratio compares the two on the same subset.
+Throughput, as a whole process: ``python -m newscrawl.dates --now=none`` reads the strings once each
+(unique strings: nothing is answered from a cache), start-up included, on (a) 40,000 unique publisher
+stamps and (b) the mixed corpus (every string of (a)'s corpus that is read without a reference time,
+once). dateparser (``dateparser.parse(s, languages=['ar'])``) is timed in-process on the same strings
+(``--quick``: 4,000 stamps, dateparser on 500 of each). Its accuracy counts it right when it yields the
+same datetime (in UTC when it is aware), the same date, time, or month and day, and None for a
+non-date. Ratios are given on wall time and on CPU time (the machines are shared: CPU varies less).
 """
 
 from __future__ import annotations
@@ -22,13 +20,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as a script: python bench/dates.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(ROOT))
 
 from hijridate import Gregorian  # noqa: E402
 
@@ -144,7 +145,30 @@ def _dateparser_call(text: str, kwargs: dict[str, Any]) -> dt.datetime | None:
         return None
 
 
-def _throughput(cases: list[Case], min_seconds: float) -> float:
+def publisher_stamps(n: int, seed: int = 13) -> list[Case]:
+    """n unique publisher stamps (one per minute of a random walk over 2000-2030)."""
+    rng = random.Random(seed)
+    start = dt.datetime(2000, 1, 1)
+    span = int((dt.datetime(2030, 12, 31) - start).total_seconds() // 60)
+    seen: dict[str, Case] = {}
+    while len(seen) < n:
+        when = start + dt.timedelta(minutes=rng.randrange(span))
+        text = _publisher(rng, when)
+        seen[text] = (text, f"{when:%Y-%m-%dT%H:%M}:00+00:00", {})
+    return list(seen.values())
+
+
+def _unique(cases: list[Case]) -> list[Case]:
+    """Each string once, read without a reference time (as the crawl's pipeline reads)."""
+    out: dict[str, Case] = {}
+    for text, expected, kwargs in cases:
+        if not kwargs and "\n" not in text and text not in out:
+            out[text] = (text, expected, kwargs)
+    return list(out.values())
+
+
+def _in_process(cases: list[Case], min_seconds: float) -> float:
+    """Strings per second of parse_date in this process (repeats allowed: in-process figure only)."""
     count = 0
     start = time.perf_counter()
     while True:
@@ -156,43 +180,78 @@ def _throughput(cases: list[Case], min_seconds: float) -> float:
             return count / elapsed
 
 
-def run(quick: bool = False) -> dict[str, Any]:
-    """Run the benchmark; return its figures (and print them)."""
-    corpus = table_cases() + generated_cases(3000)
-    publisher = [c for c in corpus if c[0].startswith("GMT ")]
+def whole_process(cases: list[Case]) -> dict[str, Any]:
+    """``python -m newscrawl.dates --now=none`` over the strings, once each, start-up included:
+    wall and CPU seconds of the child process, and whether every answer was the expected one."""
+    data = "".join(text + "\n" for text, _, _ in cases).encode("utf-8")
+    cmd = [sys.executable, "-m", "newscrawl.dates", "--now=none"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, input=data, capture_output=True, check=True, cwd=ROOT)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    answers = proc.stdout.decode("utf-8").split("\n")[:-1]
+    wrong = sum(got != (exp or "") for got, (_, exp, _) in zip(answers, cases, strict=True))
+    return {"strings": len(cases), "wall_s": wall, "cpu_s": cpu, "wrong": wrong,
+            "per_s_wall": len(cases) / wall, "per_s_cpu": len(cases) / cpu}
 
-    wrong = [(text, parse_date(text, **kw).value, exp) for text, exp, kw in corpus
-             if parse_date(text, **kw).value != exp]
-    ours_accuracy = 1 - len(wrong) / len(corpus)
-    ours_rate = _throughput(corpus, 1.0 if quick else 3.0)
-    publisher_rate = _throughput(publisher, 0.5 if quick else 2.0)
 
-    rng = random.Random(11)
-    subset = rng.sample(corpus, 500) if quick else corpus
-    ours_subset_rate = _throughput(subset, 0.5 if quick else 2.0)
-    figures: dict[str, Any] = {
-        "corpus": len(corpus),
-        "publisher_stamps": len(publisher),
-        "ours_accuracy": ours_accuracy,
-        "ours_wrong": wrong,
-        "ours_strings_per_s": ours_rate,
-        "ours_publisher_strings_per_s": publisher_rate,
-        "ours_subset_strings_per_s": ours_subset_rate,
-        "dateparser_subset": len(subset),
-    }
+def dateparser_rate(cases: list[Case]) -> dict[str, Any] | None:
+    """dateparser in this process over the same strings: strings per second (wall, CPU), accuracy."""
     try:
         import dateparser
     except ImportError:
-        figures["dateparser"] = "not installed"
-    else:
-        dateparser.parse("22 أبريل 2025", languages=["ar"])  # load its language data first
+        return None
+    dateparser.parse("22 أبريل 2025", languages=["ar"])  # load its language data first
+    cpu0, start = time.process_time(), time.perf_counter()
+    results = [_dateparser_call(text, kw) for text, _, kw in cases]
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
+    right = sum(_dateparser_right(r, exp) for r, (_, exp, _) in zip(results, cases, strict=True))
+    return {"strings": len(cases), "per_s_wall": len(cases) / wall, "per_s_cpu": len(cases) / cpu,
+            "accuracy": right / len(cases)}
+
+
+PATHOLOGICAL = ["1" * 1999, "أ" * 1999, "-/" * 999, "إبريل " * 300, "22 " * 600, " " * 10000 + "+",
+                "_" * 5000 + "+", "(" * 1000 + ")" * 999, "10:18:" * 300, "x" * 100000]
+
+
+def worst_case_ms() -> float:
+    """The slowest of the pathological inputs (long runs of digits, names, brackets), in ms."""
+    worst = 0.0
+    for text in PATHOLOGICAL:
         start = time.perf_counter()
-        results = [_dateparser_call(text, kw) for text, _, kw in subset]
-        elapsed = time.perf_counter() - start
-        right = sum(_dateparser_right(r, exp) for r, (_, exp, _) in zip(results, subset, strict=True))
-        figures["dateparser_accuracy"] = right / len(subset)
-        figures["dateparser_strings_per_s"] = len(subset) / elapsed
-        figures["ratio"] = ours_subset_rate / figures["dateparser_strings_per_s"]
+        parse_date(text)
+        worst = max(worst, time.perf_counter() - start)
+    return worst * 1000
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """Run the benchmark; return its figures (and print them)."""
+    corpus = table_cases() + generated_cases(3000)
+    wrong = [(text, parse_date(text, **kw).value, exp) for text, exp, kw in corpus
+             if parse_date(text, **kw).value != exp]
+    stamps = publisher_stamps(4000 if quick else 40000)
+    mixed = _unique(corpus)
+    figures: dict[str, Any] = {
+        "corpus": len(corpus),
+        "ours_accuracy": 1 - len(wrong) / len(corpus),
+        "ours_wrong": wrong,
+        "ours_strings_per_s": _in_process(corpus, 0.5 if quick else 2.0),
+        "process_publisher": whole_process(stamps),
+        "process_mixed": whole_process(mixed),
+        "worst_case_ms": worst_case_ms(),
+    }
+    rng = random.Random(11)
+    dp_stamps = rng.sample(stamps, 500) if quick else stamps
+    dp_mixed = rng.sample(mixed, 500) if quick else mixed
+    figures["dateparser_publisher"] = dateparser_rate(dp_stamps)
+    figures["dateparser_mixed"] = dateparser_rate(dp_mixed)
+    if figures["dateparser_publisher"] is not None:
+        for name in ("publisher", "mixed"):
+            ours, theirs = figures[f"process_{name}"], figures[f"dateparser_{name}"]
+            figures[f"ratio_{name}"] = ours["per_s_wall"] / theirs["per_s_wall"]
+            figures[f"ratio_{name}_cpu"] = ours["per_s_cpu"] / theirs["per_s_cpu"]
     _report(figures, quick)
     return figures
 
@@ -206,21 +265,25 @@ def _command(quick: bool) -> str:
 
 def _report(f: dict[str, Any], quick: bool) -> None:
     print(f"command: {_command(quick)}")
-    print(f"corpus: {f['corpus']} strings ({f['publisher_stamps']} publisher stamps)")
-    print(f"newscrawl.dates accuracy: {f['ours_accuracy']:.2%} "
-          f"({f['corpus'] - len(f['ours_wrong'])}/{f['corpus']} exact values)")
+    print(f"newscrawl.dates accuracy: {f['ours_accuracy']:.2%} ({f['corpus'] - len(f['ours_wrong'])}"
+          f"/{f['corpus']} exact values; table cases with their now/tz, and generated strings)")
     for text, got, exp in f["ours_wrong"][:20]:
         print(f"  WRONG {text!r}: got {got!r}, expected {exp!r}")
-    print(f"newscrawl.dates throughput: {f['ours_strings_per_s']:,.0f} strings/s (whole corpus), "
-          f"{f['ours_publisher_strings_per_s']:,.0f} strings/s (publisher stamps)")
-    if "dateparser_strings_per_s" not in f:
-        print("dateparser: not installed (pip install dateparser)")
-        return
-    scope = "a fixed random subset" if quick else "the whole corpus"
-    print(f"dateparser (languages=['ar']) on {scope} of {f['dateparser_subset']} strings: "
-          f"accuracy {f['dateparser_accuracy']:.2%}, {f['dateparser_strings_per_s']:,.0f} strings/s")
-    print(f"newscrawl.dates on the same strings: {f['ours_subset_strings_per_s']:,.0f} strings/s; "
-          f"ratio {f['ratio']:.0f}x dateparser's throughput")
+    print(f"in-process parse_date: {f['ours_strings_per_s']:,.0f} strings/s (repeated corpus)")
+    print(f"worst pathological input: {f['worst_case_ms']:.1f} ms")
+    for name, label in (("publisher", "unique publisher stamps"), ("mixed", "unique mixed strings")):
+        p, d = f[f"process_{name}"], f[f"dateparser_{name}"]
+        print(f"{label}: `python -m newscrawl.dates --now=none` as a whole process over {p['strings']:,}: "
+              f"{p['per_s_wall']:,.0f} strings/s wall, {p['per_s_cpu']:,.0f} strings/s CPU "
+              f"({p['wall_s']:.2f} s wall, {p['cpu_s']:.2f} s CPU, start-up included; {p['wrong']} wrong)")
+        if d is None:
+            print("  dateparser: not installed (pip install dateparser)")
+            continue
+        print(f"  dateparser (languages=['ar']) in-process over {d['strings']:,} of them: "
+              f"{d['per_s_wall']:,.0f} strings/s wall, {d['per_s_cpu']:,.0f} CPU, "
+              f"accuracy {d['accuracy']:.2%}")
+        print(f"  ratio {f[f'ratio_{name}']:.0f}x dateparser's throughput (wall), "
+              f"{f[f'ratio_{name}_cpu']:.0f}x (CPU)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -229,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="under ~20 s: dateparser on a 500-string subset")
     args = parser.parse_args(argv)
     figures = run(quick=args.quick)
-    return 0 if figures["ours_accuracy"] == 1.0 else 1
+    correct = figures["process_publisher"]["wrong"] == figures["process_mixed"]["wrong"] == 0
+    return 0 if figures["ours_accuracy"] == 1.0 and correct else 1
 
 
 if __name__ == "__main__":

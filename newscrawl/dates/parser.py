@@ -10,7 +10,7 @@ from typing import Any
 from newscrawl.dates.compose import Reading, compose
 from newscrawl.dates.grammar import read, safe_date
 from newscrawl.dates.normalize import digits_system, normalize_text
-from newscrawl.dates.result import DateResult, none, result, time_result
+from newscrawl.dates.result import DateResult, lazy_result, none
 from newscrawl.dates.tokens import VOCABULARY, tokenize
 from newscrawl.dates.words import WEEKDAY_CANON
 from newscrawl.dates.zones import UTC, UTC_ZONE, Zone, resolve_tz
@@ -48,29 +48,29 @@ def parse_date(text: str, *, now: _dt.datetime | None = None,
 def parse(text: str, now: _dt.datetime | None, tzpair: Zone | None, fast: bool = True) -> DateResult:
     """parse_date without its argument checks; ``fast=False`` skips the publisher-stamp path."""
     s = normalize_text(text)
-    findings: dict[str, Any] = {}
     if not s:
-        return none("unparsed", findings)
+        return none("unparsed", {})
     if len(s) > MAX_LENGTH:
         return none("unparsed", {"too_long": len(s)})
+    if fast:
+        quick = _publisher_stamp(s, text)
+        if quick is not None:
+            return quick
+    findings: dict[str, Any] = {}
     digits = digits_system(text)
     if digits:
         findings["digits"] = digits
-    if fast:
-        quick = _publisher_stamp(s, findings)
-        if quick is not None:
-            return quick
     tokens = tokenize(s)
     if _DATEISH.isdisjoint(tokens.kinds):
         return none("unparsed", findings)
     return compose(Reading(tokens, read(tokens), findings, now, tzpair))
 
 
-def _publisher_stamp(s: str, findings: dict[str, Any]) -> DateResult | None:
+def _publisher_stamp(s: str, text: str) -> DateResult | None:
     """The publisher's two stamps; None defers to the general path (which reads them too)."""
     m = _STAMP_RE.fullmatch(s)
     if m is not None:
-        return _full_stamp(m, findings)
+        return _full_stamp(m, text)
     m = _UPDATE_RE.fullmatch(s)
     if m is None:
         return None
@@ -78,12 +78,12 @@ def _publisher_stamp(s: str, findings: dict[str, Any]) -> DateResult | None:
     hour, minute, second = int(h), int(mi), int(sec or 0)
     if hour > 23 or minute > 59 or second > 59:
         return None
-    findings["zone"] = "UTC"
-    findings["zone_source"] = "stated"
-    return time_result(_dt.time(hour, minute, second, tzinfo=UTC), True, (), findings)
+    t = _dt.time(hour, minute, second, tzinfo=UTC)
+    return lazy_result(f"{hour:02d}:{minute:02d}:{second:02d}", "time", None, None, t, True, (),
+                       lambda: {**_digits(text), "zone": "UTC", "zone_source": "stated"})
 
 
-def _full_stamp(m: re.Match[str], findings: dict[str, Any]) -> DateResult | None:
+def _full_stamp(m: re.Match[str], text: str) -> DateResult | None:
     h, mi, y, weekday, d, n1, n2 = m.groups()
     wd = VOCABULARY.get(weekday)
     first = VOCABULARY.get(n1)
@@ -97,16 +97,31 @@ def _full_stamp(m: re.Match[str], findings: dict[str, Any]) -> DateResult | None
     day = safe_date(year, month, int(d))
     if day is None:
         return None
-    findings["months"] = [{"name": v[2], "month": v[0], "system": v[1]}
-                          for v in ((first[1], second[1]) if n2 is not None else (first[1],))]
-    findings["months_agree"] = True
-    findings["year_source"] = "free"
-    findings["zone"] = UTC_ZONE[0]
-    findings["zone_source"] = "stated"
-    findings["calendar"] = "gregorian"
+    months = (first[1], second[1]) if n2 is not None else (first[1],)
     seen, expected = wd[1][0], day.weekday()
-    findings["weekday"] = {"seen": [WEEKDAY_CANON[seen]], "expected": WEEKDAY_CANON[expected],
-                           "ok": seen == expected}
     dt = _dt.datetime(year, month, day.day, hour, minute, tzinfo=UTC)
     issues = () if seen == expected else ("weekday_mismatch",)
-    return result(dt.isoformat(), "datetime", dt, day, dt.timetz(), True, issues, findings)
+    return lazy_result(f"{year:04d}-{month:02d}-{day.day:02d}T{hour:02d}:{minute:02d}:00+00:00", "datetime",
+                       dt, day, dt.timetz(), True, issues,
+                       lambda: _stamp_findings(text, months, seen, expected))
+
+
+def _stamp_findings(text: str, months: tuple[tuple[Any, ...], ...], seen: int,
+                    expected: int) -> dict[str, Any]:
+    """The findings the general path reports for a publisher stamp."""
+    return {
+        **_digits(text),
+        "months": [{"name": v[2], "month": v[0], "system": v[1]} for v in months],
+        "months_agree": True,
+        "year_source": "free",
+        "zone": UTC_ZONE[0],
+        "zone_source": "stated",
+        "calendar": "gregorian",
+        "weekday": {"seen": [WEEKDAY_CANON[seen]], "expected": WEEKDAY_CANON[expected],
+                    "ok": seen == expected},
+    }
+
+
+def _digits(text: str) -> dict[str, str]:
+    digits = digits_system(text)
+    return {"digits": digits} if digits else {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,15 @@ class DateResult:
     def __bool__(self) -> bool:
         return self.value is not None
 
+    def __getattr__(self, name: str) -> Any:
+        # Findings of a publisher stamp are worked out when first read (the pipeline and the command
+        # line never read them): see lazy_result.
+        if name == "findings" and "_explain" in self.__dict__:
+            findings = self.__dict__.pop("_explain")()
+            self.__dict__["findings"] = findings
+            return findings
+        raise AttributeError(name)
+
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-serializable dict (value, kind, utc, issues, findings)."""
         return {
@@ -58,6 +68,15 @@ def result(value: str | None, kind: str, dt: _dt.datetime | None, d: _dt.date | 
     res = _new(DateResult)
     res.__dict__.update(value=value, kind=kind, datetime=dt, date=d, time=t, utc=utc, issues=tuple(issues),
                         findings=findings)
+    return res
+
+
+def lazy_result(value: str, kind: str, dt: _dt.datetime | None, d: _dt.date | None, t: _dt.time | None,
+                utc: bool, issues: tuple[str, ...], explain: Callable[[], dict]) -> DateResult:
+    """A result whose findings are ``explain()``, called the first time they are read."""
+    res = _new(DateResult)
+    res.__dict__.update(value=value, kind=kind, datetime=dt, date=d, time=t, utc=utc, issues=issues,
+                        _explain=explain)
     return res
 
 
