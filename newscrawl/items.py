@@ -28,6 +28,8 @@ ARTICLE_FIELDS: tuple[str, ...] = (
     "related",
     "language",
     "change",
+    "story_id",
+    "copy_of",
     "crawled_at",
 )
 
@@ -57,4 +59,6 @@ class Article(scrapy.Item):
     related = scrapy.Field()  # list of {"title", "url", "stamp", "published_at"}
     language = scrapy.Field()
     change = scrapy.Field()  # "new" or "updated" since the last run with the same state
+    story_id = scrapy.Field()  # the same for every copy of one story across the network
+    copy_of = scrapy.Field()  # identity of the story's first-seen copy; None for that copy
     crawled_at = scrapy.Field()

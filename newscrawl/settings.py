@@ -65,7 +65,11 @@ ITEM_PIPELINES = {
     "pipelines.dates.ArabicDatePipeline": 200,
     "pipelines.validate.ValidationPipeline": 300,
     "pipelines.state.StatePipeline": 400,
+    "pipelines.stories.StoryPipeline": 450,
 }
+# Copies of a story already met (another site's republication): "export" them as records with
+# story_id and copy_of (default), or "count" them only (left out of the feed, stories/copies_left_out).
+NEWSCRAWL_STORY_COPIES = "export"
 
 # Longest text a field may hold, in characters (ValidationPipeline): an item with a longer one is
 # dropped, counted as validation/dropped/too_long_<field>. Several times what real pages hold (the

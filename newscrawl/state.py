@@ -14,7 +14,10 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newscrawl.stories_sqlite import SqliteStoryStore
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -122,6 +125,12 @@ class StateStore:
             )
             self._db.executemany("DELETE FROM failures WHERE url = ?", [(r[1],) for r in rows])
         return len(rows)
+
+    def stories(self) -> SqliteStoryStore:
+        """The story index kept in this file (its own tables: :mod:`newscrawl.stories_sqlite`)."""
+        from newscrawl.stories_sqlite import SqliteStoryStore
+
+        return SqliteStoryStore(self._db)
 
     def record_failure(self, url: str, reason: str, attempts: int, meta: dict[str, Any]) -> None:
         with self._transaction():

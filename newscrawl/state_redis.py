@@ -24,11 +24,14 @@ import secrets
 import socket
 from collections.abc import Iterable
 from dataclasses import asdict, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 
 from newscrawl.state import ArticleState, Failure, _now
+
+if TYPE_CHECKING:
+    from newscrawl.stories_redis import RedisStoryStore
 
 WORKER_KEY_PREFIX = "newscrawl:worker:"
 DEFAULT_PREFIX = "newscrawl:state"
@@ -137,6 +140,7 @@ class RedisStateStore:
         self.server = worker.server if worker is not None else connect(url)
         self.worker = worker or Worker(self.server)
         self._owns_worker = worker is None  # then close() stops it; whoever starts it decides when
+        self.prefix = prefix
         self.articles_key, self.claims_key, self.failures_key = state_keys(prefix)
         self.runs_key = f"{prefix}:runs"  # + :<spider>
         self._claim = self.server.register_script(_CLAIM)
@@ -194,6 +198,12 @@ class RedisStateStore:
             pipe.execute()
         self.release_claims([s.key for s in states])
         return len(states)
+
+    def stories(self) -> RedisStoryStore:
+        """The story index beside this state, shared by every process (:mod:`newscrawl.stories_redis`)."""
+        from newscrawl.stories_redis import RedisStoryStore
+
+        return RedisStoryStore(self.server, f"{self.prefix}:story")
 
     def record_failure(self, url: str, reason: str, attempts: int, meta: dict[str, Any]) -> None:
         self._record_failure(keys=[self.failures_key],

@@ -16,6 +16,7 @@ from newscrawl.state import ArticleState, Failure, StateStore
 
 if TYPE_CHECKING:
     from newscrawl.state_redis import Worker
+    from newscrawl.stories import StoryBackend
 
 
 
@@ -39,6 +40,8 @@ class StateBackend(Protocol):
     def add_run(self, spider: str, report: dict[str, Any]) -> None: ...
 
     def last_runs(self, limit: int, spider: str | None = None) -> list[dict[str, Any]]: ...
+
+    def stories(self) -> StoryBackend: ...
 
     def close(self) -> None: ...
 

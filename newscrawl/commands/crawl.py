@@ -18,6 +18,7 @@ from scrapy.exceptions import UsageError
 from newscrawl.arguments import ArgumentError, CrawlArguments
 from newscrawl.render import BrowserUnavailable, preflight
 from newscrawl.report import REPORT_FAILED_STAT
+from newscrawl.stories import copy_mode
 
 THRESHOLD_EXIT_STATUS = 3
 FATAL_STAT = "verdict/fatal"
@@ -30,6 +31,10 @@ class Command(ScrapyCrawlCommand):
         except ArgumentError as exc:
             raise UsageError(str(exc), print_help=False) from None
         _check_database_url(self.settings.get("NEWSCRAWL_DATABASE"))
+        try:
+            copy_mode(self.settings.get("NEWSCRAWL_STORY_COPIES"))
+        except ValueError as exc:
+            raise UsageError(str(exc), print_help=False) from None
         try:
             preflight(arguments, self.settings)  # the browser, when the crawl renders pages
         except BrowserUnavailable as exc:

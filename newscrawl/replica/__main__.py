@@ -18,7 +18,7 @@ from newscrawl.arguments import BY_NAME
 from newscrawl.replica.catalogue import OVERSIZED_BYTES
 from newscrawl.replica.discovery import DiscoveryOptions
 from newscrawl.replica.faults import DEFAULTS, FaultPlan, FaultSpecError, parse_faults
-from newscrawl.replica.network import ReplicaNetwork, serve
+from newscrawl.replica.network import REPUBLISH_SHARE, ReplicaNetwork, serve
 from newscrawl.sites import sites_for
 
 
@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="mirror hosts per site: free ports serving the same content, another label")
     network.add_argument("--copies", type=float, default=0.0, metavar="SHARE",
                          help="share of listed articles linked through a mirror or AMP copy (0 to 1)")
+    network.add_argument("--republish", type=float, default=None, metavar="SHARE",
+                         help="share of each site's articles that are copies of another site's stories"
+                              f" (0 to 1; default {REPUBLISH_SHARE:g} with several sites, else 0)")
     feeds = parser.add_argument_group("discovery (newscrawl/replica/discovery.py)")
     feeds.add_argument("--rss-items", type=int, default=50, metavar="N", help="items of each RSS feed")
     feeds.add_argument("--gzip-sitemaps", action="store_true", help="the sitemap index links .xml.gz files")
@@ -93,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.mirrors < 0 or not 0 <= args.copies <= 1 or args.rss_items < 1 or args.attack_bytes < 1:
         parser.error("--mirrors must not be negative, --copies is a share from 0 to 1, --rss-items and"
                      " --attack-bytes must be positive")
+    if args.republish is not None and not 0 <= args.republish <= 1:
+        parser.error("--republish is a share from 0 to 1")
     from twisted.internet import reactor  # the default reactor: this process is the replica only
 
     options = DiscoveryOptions(rss_items=args.rss_items, gzip_sitemaps=args.gzip_sitemaps,
@@ -119,6 +124,7 @@ def _serve(args: argparse.Namespace, options: DiscoveryOptions) -> ReplicaNetwor
         seed=args.seed,
         mirrors=args.mirrors,
         copies=args.copies,
+        republish=args.republish,
         options=options,
         host=args.host,
         port=args.port,

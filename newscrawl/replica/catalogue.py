@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
@@ -49,6 +49,9 @@ from newscrawl.replica.faults import (
 from newscrawl.sites import get_site
 from newscrawl.sites.base import Section, SiteDefinition
 
+if TYPE_CHECKING:
+    from newscrawl.replica.republish import Copy, Republication
+
 #: Publication time of the newest generated article (the seed page's visit day).
 NEWEST = datetime(2025, 4, 22, 10, 56, tzinfo=UTC)
 #: The seed article: where it lives and its publisher stamps (its listing stamp is in the brief).
@@ -65,7 +68,7 @@ _MASK = (1 << 64) - 1
 _STRIDE = 2_147_483_647  # a prime: rank -> title combination is a bijection modulo any smaller size
 # Salts of the per-article hashes, one per independent decision.
 _S_SECTIONS, _S_TIME, _S_ID, _S_UPD, _S_UPD_FMT, _S_WRITER, _S_TEXT, _S_TITLE, _S_MOST = range(1, 10)
-_S_ADDED, _S_CHANGED, _S_REVISION, _S_FAULTS = range(10, 14)
+_S_ADDED, _S_CHANGED, _S_REVISION, _S_FAULTS, _S_REPUBLISH = range(10, 15)
 #: Padding of an ``oversized`` article page (bytes, in an HTML comment).
 OVERSIZED_BYTES = 12 * 1024 * 1024
 #: Kinds of revision an article can have (the manifest's ``revision``).
@@ -454,7 +457,8 @@ class Catalogue:
     Everything is a function of ``(seed, index)``; ``per_page`` only shapes the listings. Keyword
     options: ``changed``/``added`` revise the base site (incremental crawls); ``faults`` (a spec such
     as ``"all,5xx=0.2"`` or a :class:`FaultPlan`) with ``fault_attempts``, ``slow_seconds`` and
-    ``oversized_bytes`` make it misbehave. Options may be given as strings (a spider's ``-a``).
+    ``oversized_bytes`` make it misbehave; ``republish`` (a network's plan) makes some articles copies
+    of other sites' stories. Options may be given as strings (a spider's ``-a``).
     """
 
     def __init__(
@@ -471,6 +475,7 @@ class Catalogue:
         fault_attempts: int | str = 2,
         slow_seconds: float | str = 5.0,
         oversized_bytes: int | str = OVERSIZED_BYTES,
+        republish: Republication | None = None,
     ) -> None:
         articles, seed, per_page = int(articles), int(seed), int(per_page)
         changed, added, fault_attempts = int(changed), int(added), int(fault_attempts)
@@ -488,6 +493,7 @@ class Catalogue:
         self.per_page = per_page
         self.added = added
         self.plan = as_plan(faults)
+        self.republish = republish if republish is not None and republish.share else None
         self.faulty = bool(self.plan)  # any fault at all (checked per article: kept a plain bool)
         self.fault_attempts = fault_attempts
         self.slow_seconds = float(slow_seconds)
@@ -606,6 +612,29 @@ class Catalogue:
             return self.base_total + self.added - 1 - position
         return position - self.added
 
+    def section_at(self, index: int) -> Section:
+        """The section of the article at ``index``."""
+        return self.sections[self._section_k(index)]
+
+    def copy_source(self, index: int) -> Copy | None:
+        """Where the article at ``index`` was republished from, or None for an original."""
+        return self.republish.copy(self, index) if self.republish else None
+
+    def original_head(self, index: int) -> Head:
+        """The head as first published (what another site republishes)."""
+        return self._base_head(index)
+
+    def original_article(self, index: int) -> Article:
+        """The article as first published, with no revision or fault (what another site republishes)."""
+        return self._compose(self._base_head(index))
+
+    def _writer_of(self, index: int) -> Writer:
+        """The writer of an opinion column: a republished column keeps its writer."""
+        copy = self.copy_source(index)
+        if copy is not None and copy.head.writer is not None:
+            return copy.head.writer
+        return self.writers[_mix(self.seed, index, _S_WRITER) % len(self.writers)]
+
     def _section_k(self, index: int) -> int:
         if index < self.base_total:
             return self._section_of[index]
@@ -660,9 +689,7 @@ class Catalogue:
             raise IndexError(index)
         section_k = self._section_k(index)
         section = self.sections[section_k]
-        writer = None
-        if section.kind == "opinion":
-            writer = self.writers[_mix(self.seed, index, _S_WRITER) % len(self.writers)]
+        writer = self._writer_of(index) if section.kind == "opinion" else None
         published = self.published(index)
         updated = updated_raw = None
         if _mix(self.seed, index, _S_UPD) % 100 < UPDATED_SHARE:
@@ -671,12 +698,16 @@ class Catalogue:
             updated = published + timedelta(seconds=_mix(self.seed, index, _S_UPD, 1) % (room + 1))
             updated_raw = self.update_stamp(updated, spaced=_mix(self.seed, index, _S_UPD_FMT) % 5 == 0)
         rank = self._rank[index] if index < self.base_total else self._added_rank[index - self.base_total]
+        title = self._titles[section_k].title(rank)
+        copy = self.copy_source(index)
+        if copy is not None and copy.kind != "title":  # "title": the site's own headline over the text
+            title = copy.head.title
         return Head(
             index=index,
             article_id=self.article_id(index),
             section=section,
             writer=writer,
-            title=self._titles[section_k].title(rank),
+            title=title,
             published=published,
             updated=updated,
             updated_raw=updated_raw,
@@ -760,6 +791,10 @@ class Catalogue:
         found = {"updated"} if head.updated_raw else set()
         if index == self.seed_index:
             return found | {"subtitle", "image", "dateline"}
+        if self.copy_source(index) is not None:  # the source's front
+            art = self._compose(head)
+            present = {"subtitle": art.subtitle, "image": art.image_path, "dateline": art.dateline}
+            return found | {name for name, value in present.items() if value}
         front = self._front(head, random.Random(_mix(self.seed, index, _S_TEXT)), self._filler(head.section))
         return found | {name for name in ("subtitle", "image", "dateline") if front[name]}
 
@@ -800,10 +835,30 @@ class Catalogue:
             ticker=ticker,
             header_date=rng.random() < 0.4,
         )
+        copy = self.copy_source(index)
+        if copy is not None:
+            art = self._as_copy(art, copy, filler)
+        elif self.republish and (boilerplate := self.republish.boilerplate(self, index)):
+            art = replace(art, paragraphs=art.paragraphs + ((boilerplate,),))
         revision = self._revisions.get(index)
         if revision and revision[0] == "changed_content":
             art = self._revise_content(art, filler, revision[1])
         return art
+
+    def _as_copy(self, art: Article, copy: Copy, filler: _Filler) -> Article:
+        """``art`` (this site's own page: id, dates, related list…) carrying the source's text; a
+        ``paragraph`` copy has a paragraph of this site's added after one of the source's."""
+        source = copy.article
+        paragraphs = source.paragraphs
+        if copy.kind == "paragraph":
+            rng = random.Random(_mix(self.seed, art.head.index, _S_REPUBLISH))
+            added = tuple(filler.sentences(rng, rng.randint(2, 4)))
+            at = rng.randint(1, len(paragraphs))
+            paragraphs = paragraphs[:at] + (added,) + paragraphs[at:]
+        image = f"/uploads/images/{art.head.article_id}.jpg" if source.image_path else None
+        return replace(art, subtitle=source.subtitle, author=source.author, dateline=source.dateline,
+                       dateline_city=source.dateline_city, byline=source.byline, image_path=image,
+                       image_caption=source.image_caption, paragraphs=paragraphs, summary=source.summary)
 
     def _revise_content(self, art: Article, filler: _Filler, ordinal: int) -> Article:
         """A content change: a sentence appended to the last paragraph (every other one: new subtitle)."""
@@ -1177,7 +1232,7 @@ class Catalogue:
         found: list[Head] = []
         for section in self.opinion_sections:
             for index in self.members(section):
-                if self.writers[_mix(self.seed, index, _S_WRITER) % len(self.writers)] == writer:
+                if self._writer_of(index) == writer:
                     found.append(self.head(index))
                     if len(found) >= limit:
                         return found
@@ -1202,14 +1257,14 @@ class Catalogue:
         "url", "article_id", "section", "section_id", "kind", "writer_id", "title", "listing_stamp",
         "published_at", "true_published_at", "updated_raw", "updated_at", "amp_url", "revision", "etag",
         "last_modified", "faults", "expect_export", "aliases", "transient", "encoding", "missing_field",
-        "bad_date", "oversized",
+        "bad_date", "oversized", "story", "republished",
     )  # fmt: skip
     FIELDS = (
         "url", "article_id", "section", "section_id", "kind", "writer_id", "title", "subtitle", "author",
         "dateline", "image_url", "image_caption", "body", "summary", "listing_stamp", "published_at",
         "true_published_at", "updated_raw", "updated_at", "amp_url", "related", "revision", "etag",
         "last_modified", "faults", "expect_export", "aliases", "transient", "encoding", "missing_field",
-        "bad_date", "oversized",
+        "bad_date", "oversized", "story", "republished", "boilerplate",
     )  # fmt: skip
 
     def sections_info(self) -> list[dict[str, Any]]:
@@ -1323,6 +1378,8 @@ class Catalogue:
                 else None
             ),
             "oversized": lambda: info.oversized,
+            "story": lambda: self.story_of(index),
+            "republished": lambda: self._republished(index),
         }
         if any(f not in self.HEAD_FIELDS for f in wanted):
             art = self.article(index)
@@ -1334,12 +1391,29 @@ class Catalogue:
                 image_caption=lambda: art.image_caption,
                 body=lambda: list(art.body),
                 summary=lambda: art.summary,
+                boilerplate=lambda: bool(self.republish and self.republish.boilerplate(self, index)),
                 related=lambda: [
                     {"title": r.title, "url": base_url + r.path if r.path else None, "stamp": r.stamp}
                     for r in art.related
                 ],
             )
         return {name: values[name]() for name in wanted}
+
+    def story_of(self, index: int) -> str:
+        """The identity (``family:prefix/id``, as the crawler spells it) of the original of the story
+        the article at ``index`` tells: its own, unless it is a copy."""
+        copy = self.copy_source(index)
+        if copy is not None:
+            return copy.story
+        head = self.head(index)
+        return f"{self.site.family_key}:{head.prefix}/{head.article_id}"
+
+    def _republished(self, index: int) -> dict[str, Any] | None:
+        copy = self.copy_source(index)
+        if copy is None:
+            return None
+        return {"kind": copy.kind, "site": copy.site.key, "article_id": copy.head.article_id,
+                "path": copy.head.path}
 
     def iter_manifest(
         self, base_url: str, fields: Iterable[str] | None = None, start: int = 0, stop: int | None = None

@@ -14,6 +14,8 @@ is served at ``/__replica__/network.json`` on every port).
   the AMP copy and the mirror's AMP copy (``amp``). ``/__replica__/copies.json`` lists, per canonical
   URL, the copy URLs the listings show: what a crawl should report as ``other_urls``.
 * Every port also serves the discovery routes (:mod:`newscrawl.replica.discovery`).
+* With ``republish`` > 0 (the default for several sites), sites republish each other's stories under
+  their own ids (:mod:`newscrawl.replica.republish`); each manifest says which are copies of which.
 """
 
 from __future__ import annotations
@@ -30,12 +32,17 @@ from twisted.web.server import Request
 from newscrawl.replica import discovery, pages
 from newscrawl.replica.catalogue import Catalogue, ExtraEntry, Head
 from newscrawl.replica.faults import unit
+from newscrawl.replica.republish import Republication
 from newscrawl.replica.server import JSON, Handler, ReplicaResource, ReplicaSite, Response
 from newscrawl.sites import SITES, sites_for
 from newscrawl.sites.base import SiteDefinition
 
 _LIST_START = '<div class="news-list">'
 _LIST_END = '\n</div>\n<div class="pagination">'
+
+
+#: Share of a site's articles republished from another site, when a replica serves several sites.
+REPUBLISH_SHARE = 0.2
 
 
 def site_seed(seed: int, key: str) -> int:
@@ -111,10 +118,15 @@ class ReplicaNetwork:
 
 
 def serve(site_spec: str = "arabstoday", *, articles: int = 1000, seed: int = 0, mirrors: int = 0,
-          copies: float = 0.0, options: discovery.DiscoveryOptions | None = None, host: str = "127.0.0.1",
-          port: int = 0, reactor: IReactorTCP | None = None, **catalogue_options: Any) -> ReplicaNetwork:
+          copies: float = 0.0, republish: float | None = None,
+          options: discovery.DiscoveryOptions | None = None, host: str = "127.0.0.1", port: int = 0,
+          reactor: IReactorTCP | None = None, **catalogue_options: Any) -> ReplicaNetwork:
     """Serve the sites of ``site_spec`` (a key, a comma list or ``all``): the first on ``port``, every
-    other site and mirror on a free port. ``catalogue_options`` go to each :class:`Catalogue`."""
+    other site and mirror on a free port. ``catalogue_options`` go to each :class:`Catalogue`.
+
+    ``republish``: the share of each site's articles that are copies of an earlier site's stories
+    (:mod:`newscrawl.replica.republish`); default :data:`REPUBLISH_SHARE` when several sites are
+    served, else none."""
     if reactor is None:
         from twisted.internet import reactor as installed  # import late: never install one by accident
 
@@ -123,10 +135,19 @@ def serve(site_spec: str = "arabstoday", *, articles: int = 1000, seed: int = 0,
     if not 0 <= copies <= 1:
         raise ValueError("copies must be a share between 0 and 1")
     network = ReplicaNetwork([])
-    for k, site in enumerate(sites_for(site_spec)):
+    sites = sites_for(site_spec)
+    if republish is None:
+        republish = REPUBLISH_SHARE if len(sites) > 1 else 0.0
+
+    def original(definition: SiteDefinition) -> Catalogue:  # a source of copies: as first published
+        return Catalogue(articles=articles, seed=site_seed(seed, definition.key), site=definition,
+                         republish=plan)
+
+    plan = Republication(republish, seed, original)
+    for k, site in enumerate(sites):
         def build(definition: SiteDefinition) -> Catalogue:
             return Catalogue(articles=articles, seed=site_seed(seed, definition.key), site=definition,
-                             **catalogue_options)
+                             republish=plan, **catalogue_options)
 
         primary = _origin(build(site), options, network, host, port if k == 0 else 0, reactor)
         served = ServedSite(site, primary)

@@ -1,0 +1,61 @@
+"""StoryPipeline: one story, one ``story_id``, across every site that republished it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newscrawl.incremental import identity_of
+from newscrawl.signature import signature
+from newscrawl.stories import MemoryStoryStore, StoryBackend, StoryIndex, copy_mode
+
+logger = logging.getLogger(__name__)
+
+_STAT_NAMES = {"original": "original", "known": "known", "exact": "copy_exact", "near": "copy_near"}
+
+
+class StoryPipeline:
+    """Set ``story_id`` and ``copy_of`` (see :mod:`newscrawl.stories`).
+
+    The index is the crawl's state when it has one (``-a state=``: SQLite; Redis in distributed
+    mode), so later runs and other processes link their copies to the same stories; without a state
+    it lasts the run. With ``NEWSCRAWL_STORY_COPIES=count`` a copy is left out of the feed and only
+    counted (``stories/copies_left_out``). Stats: ``stories/original``, ``stories/copy_exact``,
+    ``stories/copy_near``, ``stories/known``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.mode = copy_mode(crawler.settings.get("NEWSCRAWL_STORY_COPIES"))
+        self.index: StoryIndex | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoryPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        incremental = getattr(self.crawler.spider, "incremental", None)
+        backend: StoryBackend = incremental.store.stories() if incremental else MemoryStoryStore()
+        self.index = StoryIndex(backend)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        assert self.index is not None, "open_spider runs first"
+        identity = identity_of(adapter)
+        found = self.index.assign(identity, signature(adapter.get("title"), adapter.get("body")))
+        adapter["story_id"] = found.story_id
+        adapter["copy_of"] = found.copy_of
+        stats = self.crawler.stats
+        stats.inc_value(f"stories/{_STAT_NAMES[found.match]}")
+        if found.is_copy:
+            stats.inc_value("stories/copies")
+            logger.debug("%s is a copy (%s, %.2f) of %s, story %s", identity, found.match, found.similarity,
+                         found.copy_of, found.story_id)
+            if self.mode == "count":
+                stats.inc_value("stories/copies_left_out")
+                raise DropItem(f"copy_of {found.copy_of}: {adapter['url']}", log_level="DEBUG")
+        return item
