@@ -66,6 +66,8 @@ def build_report(stats: dict[str, Any], sections: Counter[str], changes: Counter
         "render": prefixed("render/"),
         # pagination: pages_without_new_entries, stopped_no_new_entries (traps), links not followed
         "listing": prefixed("listing/"),
+        # original / copy_exact / copy_near / known / copies / copies_left_out (pipelines/stories.py)
+        "stories": prefixed("stories/"),
     }
 
 

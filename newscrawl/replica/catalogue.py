@@ -57,6 +57,7 @@ NEWEST = datetime(2025, 4, 22, 10, 56, tzinfo=UTC)
 #: The seed article: where it lives and its publisher stamps (its listing stamp is in the brief).
 SEED_ARTICLE_ID = "095935"
 SEED_SECTION_KEY = "syria"
+SEED_SITE = "arabstoday"
 SEED_PUBLISHED = datetime(2018, 6, 8, 12, 41, tzinfo=UTC)
 MEAN_GAP_MINUTES = 30
 #: Generated article ids are ``ID_BASE + step * k + jitter``: all above the seed's id, never equal.
@@ -1401,19 +1402,24 @@ class Catalogue:
 
     def story_of(self, index: int) -> str:
         """The identity (``family:prefix/id``, as the crawler spells it) of the original of the story
-        the article at ``index`` tells: its own, unless it is a copy."""
+        the article at ``index`` tells: its own, unless it is a copy. The seed article, which every
+        site of the network shows word for word, is «العرب اليوم»'s story everywhere."""
         copy = self.copy_source(index)
         if copy is not None:
             return copy.story
+        if index == self.seed_index:
+            return seed_story()
         head = self.head(index)
         return f"{self.site.family_key}:{head.prefix}/{head.article_id}"
 
     def _republished(self, index: int) -> dict[str, Any] | None:
         copy = self.copy_source(index)
-        if copy is None:
-            return None
-        return {"kind": copy.kind, "site": copy.site.key, "article_id": copy.head.article_id,
-                "path": copy.head.path}
+        if copy is not None:
+            return {"kind": copy.kind, "site": copy.site.key, "article_id": copy.head.article_id,
+                    "path": copy.head.path}
+        if index == self.seed_index and self.site.key != SEED_SITE:  # the seed article: a copy elsewhere
+            return {"kind": "exact", "site": SEED_SITE, "article_id": SEED_ARTICLE_ID, "path": None}
+        return None
 
     def iter_manifest(
         self, base_url: str, fields: Iterable[str] | None = None, start: int = 0, stop: int | None = None
@@ -1428,6 +1434,12 @@ class Catalogue:
     ) -> list[dict[str, Any]]:
         """Every article's truth (see the module docstring for the order), as a list."""
         return list(self.iter_manifest(base_url.rstrip("/"), fields))
+
+
+def seed_story() -> str:
+    """The story identity of the seed article: «العرب اليوم»'s, in its «سورية» section."""
+    site = get_site(SEED_SITE)
+    return f"{site.family_key}:{site.section(SEED_SECTION_KEY).id}/{SEED_ARTICLE_ID}"
 
 
 def http_date(when: datetime) -> str:

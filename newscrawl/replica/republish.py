@@ -111,3 +111,35 @@ class Republication:
             if section.kind == wanted and not section.render and not self.is_copy(site, j):
                 return Copy(kind, site, source.original_head(j), source.original_article(j))
         return None  # no original of that kind on the source site: an original here too
+
+
+@dataclass(frozen=True)
+class GroupingScore:
+    """Pairwise precision and recall of a grouping: over pairs of records, "same story" predicted
+    (the same ``story_id``) against true (the same ``story`` in the manifest)."""
+
+    records: int
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+
+
+def score_grouping(predicted: dict[str, str], truth: dict[str, str]) -> GroupingScore:
+    """Score ``predicted`` (record key → story id) against ``truth`` (record key → true story) over
+    the records of ``predicted``."""
+    def pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
+        members: dict[str, list[str]] = {}
+        for key in sorted(predicted):
+            members.setdefault(groups[key], []).append(key)
+        return {(a, b) for group in members.values() for k, a in enumerate(group) for b in group[k + 1:]}
+
+    got, want = pairs(predicted), pairs(truth)
+    return GroupingScore(len(predicted), len(want), len(got), len(got & want))

@@ -1,0 +1,109 @@
+"""Content signatures on their own: Arabic normalization, exact hash, MinHash, near-copy decision."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from newscrawl.replica import Catalogue
+from newscrawl.replica.corpus import BOILERPLATES
+from newscrawl.signature import (
+    BANDS,
+    NUM_PERM,
+    exact_hash,
+    jaccard,
+    near_copy,
+    normalize_arabic,
+    shingles,
+    signature,
+    story_text,
+)
+
+
+@pytest.mark.parametrize(("variant", "plain"), [
+    ("مُحَادَثَاتٌ أَمِيرْكِيَّة", "محادثات اميركيه"),  # harakat, shadda, sukun; taa marbuta
+    ("العـــــرب اليـوم", "العرب اليوم"),  # tatweel
+    ("أعلن إعلان آخر ٱلقرار", "اعلن اعلان اخر القرار"),  # alef with hamza above/below, madda, wasla
+    ("مستشفى على المبنى", "مستشفي علي المبني"),  # alef maksura
+    ("کتاب یوم", "كتاب يوم"),  # Farsi kaf and yeh
+    ("«قال»: نعم، لا؛ لماذا؟ (ربما) - ـ!", "قال نعم لا لماذا ربما"),  # punctuation, quotes, dashes
+    ("  سطر\u00a0أول\n\nسطر\tثان  ", "سطر اول سطر ثان"),  # every kind of whitespace
+    ("\u200fكلمة\u200e \u200cأخرى\ufeff", "كلمه اخري"),  # bidi marks, ZWNJ, BOM
+    ("\ufefb\ufee3\ufe8e", "لاما"),  # presentation forms (NFKC)
+    ("عام ٢٠٢٥ و۱۹ Reuters", "عام 2025 و19 reuters"),  # Arabic-Indic digits, Latin case
+])
+def test_normalization_makes_spelling_variants_equal(variant: str, plain: str) -> None:
+    assert normalize_arabic(variant) == plain
+
+
+def test_normalization_of_nothing() -> None:
+    assert normalize_arabic(None) == normalize_arabic("") == normalize_arabic(" ، ") == ""
+    assert story_text(None, None) == ""
+    assert story_text("العنوان", None) == "العنوان"
+
+
+def test_exact_hash_ignores_spelling_and_layout_not_words() -> None:
+    title, body = "محادثاتٌ أميركية", "أعلنت مصادر،  أنّ الرئيسَ التقى نظيره.\n\nوأضافت أن اللقاء مثمر."
+    same = signature("محادثات أمـيركيه", "اعلنت مصادر ان الرئيس التقى نظيره\n\nواضافت ان اللقاء مثمر")
+    assert signature(title, body).exact == same.exact
+    assert signature(title, body.replace("التقى", "استقبل")).exact != same.exact
+    assert signature(title + " جديدة", body).exact != same.exact  # the title counts
+    assert len(exact_hash("")) == 32
+
+
+def test_shingles_are_word_windows() -> None:
+    text = normalize_arabic("واحد اثنان ثلاثة أربعة خمسة ستة سبعة")
+    assert len(shingles(text)) == 3  # 7 words, windows of 5
+    assert len(shingles("واحد اثنان")) == 1  # a short text is one shingle
+    assert len(shingles("")) == 0
+    assert len(shingles("ا ب ج د ه ا ب ج د ه")) == 5  # repeated windows count once
+    swapped = normalize_arabic("اثنان واحد ثلاثة أربعة خمسة ستة سبعة")
+    assert set(shingles(text).tolist()) != set(shingles(swapped).tolist())  # order matters
+
+
+def test_sketch_estimates_jaccard() -> None:
+    words = [f"كلمة{k}" for k in range(400)]
+    a = signature(None, " ".join(words))
+    b = signature(None, " ".join(words[:300]))  # 296 of 396 shingles shared: J ≈ 0.75
+    assert len(a.sketch) == 4 * NUM_PERM and len(a.bands()) == BANDS
+    assert abs(jaccard(a.sketch, b.sketch) - 296 / 396) < 0.12
+    assert jaccard(a.sketch, a.sketch) == 1.0
+    assert jaccard(a.sketch, signature(None, "نص آخر مختلف تماما عن الأول").sketch) < 0.1
+    assert a.bands() == signature(None, " ".join(words)).bands()  # deterministic across calls
+
+
+def _texts(count: int) -> list[tuple[str, list[str]]]:
+    cat = Catalogue(articles=count, seed=7)
+    return [(cat.article(i).head.title, list(cat.article(i).body)) for i in range(count)]
+
+
+def test_copies_with_small_edits_are_near_copies() -> None:
+    texts = _texts(60)
+    rng = random.Random(3)
+    for k, (title, body) in enumerate(texts):
+        original = signature(title, "\n\n".join(body))
+        other_title, other_body = texts[(k + 1) % len(texts)]
+        retitled = signature(other_title, "\n\n".join(body))
+        extended = body[:]
+        extended.insert(rng.randint(1, len(body)), rng.choice(other_body))
+        added = signature(title, "\n\n".join(extended))
+        assert near_copy(original, retitled) > 0, k
+        assert near_copy(original, added) > 0, k
+        assert near_copy(original, signature(title, "\n\n".join(body))) == 1.0
+
+
+def test_different_stories_sharing_a_boilerplate_paragraph_are_not_copies() -> None:
+    """The replica's texts are built from templates, so different stories already share phrases;
+    a standard paragraph on top must still not make them one story."""
+    texts = _texts(80)
+    signatures = [signature(t, "\n\n".join([*b, BOILERPLATES[0]])) for t, b in texts]
+    for k, a in enumerate(signatures):
+        for b in signatures[k + 1:]:
+            assert near_copy(a, b) == 0.0
+
+
+def test_a_short_text_is_not_matched_on_its_containment_alone() -> None:
+    long = signature("عنوان", " ".join(f"كلمة{k}" for k in range(600)))
+    short = signature("عنوان", " ".join(f"كلمة{k}" for k in range(30)))  # wholly inside, 26 shingles
+    assert near_copy(long, short) == 0.0

@@ -1,0 +1,130 @@
+"""The story index on its own, in each backend: memory (no state), SQLite state, Redis state."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from newscrawl.replica import Catalogue
+from newscrawl.signature import Signature, signature
+from newscrawl.state import StateStore
+from newscrawl.stories import MemoryStoryStore, StoryBackend, StoryIndex, copy_mode
+from tests.servers import RedisServer, start_redis
+
+CAT = Catalogue(articles=12, seed=9)
+
+
+def text(index: int, title: str | None = None, extra: str | None = None) -> Signature:
+    art = CAT.article(index)
+    body = list(art.body) + ([extra] if extra else [])
+    return signature(title or art.head.title, "\n\n".join(body))
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = start_redis(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], StoryBackend]]:
+    """A factory of backends over one index (the SQLite and Redis ones reopen the same state)."""
+    if request.param == "memory":
+        store = MemoryStoryStore()
+        yield lambda: store
+    elif request.param == "sqlite":
+        opened: list[StateStore] = []
+
+        def sqlite() -> StoryBackend:
+            opened.append(StateStore(tmp_path / "state.sqlite"))
+            return opened[-1].stories()
+
+        yield sqlite
+        for state in opened:
+            state.close()
+    else:
+        from newscrawl.state_redis import RedisStateStore
+
+        server: RedisServer = request.getfixturevalue("redis_server")
+        server.client().flushdb()
+        yield lambda: RedisStateStore(server.url).stories()
+
+
+def test_original_exact_near_and_known(backend: Callable[[], StoryBackend]) -> None:
+    index = StoryIndex(backend())
+    first = index.assign("a:1/100", text(0))
+    assert (first.match, first.copy_of) == ("original", None)
+    assert first.story_id == text(0).exact[:16]  # derived from the text: the same without a state
+    exact = index.assign("b:2/200", text(0))
+    assert (exact.match, exact.story_id, exact.copy_of) == ("exact", first.story_id, "a:1/100")
+    retitled = index.assign("c:3/300", text(0, title=CAT.article(5).head.title))
+    assert (retitled.match, retitled.story_id, retitled.copy_of) == ("near", first.story_id, "a:1/100")
+    added = index.assign("d:4/400", text(0, extra=CAT.article(6).body[0]))
+    assert (added.match, added.story_id, added.copy_of) == ("near", first.story_id, "a:1/100")
+    other = index.assign("e:5/500", text(1))
+    assert other.match == "original" and other.story_id != first.story_id
+    again = index.assign("c:3/300", text(0, title=CAT.article(5).head.title))
+    assert (again.match, again.story_id, again.copy_of) == ("known", first.story_id, "a:1/100")
+    # a later run (a reopened state) links its copies to the same stories
+    later = StoryIndex(backend())
+    copy = later.assign("f:6/600", text(1, extra=CAT.article(7).body[0]))
+    assert (copy.story_id, copy.copy_of) == (other.story_id, "e:5/500")
+    assert later.assign("a:1/100", text(0)).match == "known"
+
+
+def test_a_changed_article_keeps_its_story(backend: Callable[[], StoryBackend]) -> None:
+    index = StoryIndex(backend())
+    story = index.assign("a:1/100", text(2)).story_id
+    edited = text(2, extra=CAT.article(8).body[0])
+    assert index.assign("a:1/100", edited).story_id == story  # its content changed: same story
+    assert index.assign("b:1/100", edited).story_id == story  # an identical copy of the new text
+    assert index.assign("c:1/100", text(2)).story_id == story  # and of the old one
+
+
+def test_boilerplate_decoys_are_separate_stories(backend: Callable[[], StoryBackend]) -> None:
+    from newscrawl.replica.corpus import BOILERPLATES
+
+    index = StoryIndex(backend())
+    stories = {index.assign(f"s:1/{k}", text(k, extra=BOILERPLATES[1])).story_id for k in range(10)}
+    assert len(stories) == 10
+
+
+def test_two_processes_meeting_copies_at_once_make_one_story(redis_server: RedisServer) -> None:
+    """Processes racing on the shared Redis index: optimistic transactions, so each copy sees the
+    story another process just started (never two stories for one text)."""
+    from newscrawl.state_redis import RedisStateStore
+
+    redis_server.client().flushdb()
+    results: dict[str, str] = {}
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def worker(n: int) -> None:
+        try:
+            index = StoryIndex(RedisStateStore(redis_server.url).stories())
+            barrier.wait()
+            for k in range(6):  # each worker meets its own copy of the same six stories
+                title = CAT.article(11).head.title if n % 2 else None
+                results[f"w{n}:{k}"] = index.assign(f"w{n}:1/{k}", text(k, title=title)).story_id
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    for k in range(6):
+        assert len({results[f"w{n}:{k}"] for n in range(4)}) == 1, k
+    assert len({results[f"w0:{k}"] for k in range(6)}) == 6
+
+
+def test_copy_mode_setting() -> None:
+    assert copy_mode(None) == "export" and copy_mode(" Count ") == "count"
+    with pytest.raises(ValueError, match="NEWSCRAWL_STORY_COPIES='drop': expected one of export, count"):
+        copy_mode("drop")
