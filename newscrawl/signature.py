@@ -29,7 +29,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 # --- normalization ---------------------------------------------------------------------------------
@@ -150,6 +150,7 @@ class Signature:
     sketch: bytes  # minhash of its shingles
     size: int  # number of distinct shingles
 
+    @cached_property
     def bands(self) -> list[int]:
         return bands(self.sketch)
 
@@ -161,37 +162,58 @@ def signature(title: str | None, body: str | None) -> Signature:
     return Signature(exact_hash(text), minhash(found), len(found))
 
 
+#: Multipliers of a band's rows and of its number in the band key (odd 64-bit constants).
+_ROW_FACTORS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
+_BAND_FACTOR = 0xD6E8FEB86659FD93
+
+
 def bands(sketch: bytes) -> list[int]:
     """The LSH band keys of a sketch (see BANDS, ROWS): one 63-bit integer per band, a hash of the
-    band's number and rows (an integer keeps the SQLite index small)."""
-    width = 4 * ROWS
-    keys = []
-    for b in range(BANDS):
-        digest = hashlib.blake2b(sketch[b * width : (b + 1) * width], digest_size=8, salt=bytes([b])).digest()
-        keys.append(int.from_bytes(digest, "big") >> 1)
-    return keys
+    band's rows and number (vectorized: a linear combination modulo 2⁶⁴, then SplitMix64's finalizer).
+    Integers keep the SQLite index small."""
+    import numpy
+
+    rows = numpy.frombuffer(sketch, "<u4")[: BANDS * ROWS].astype(numpy.uint64).reshape(BANDS, ROWS)
+    keys = (rows * numpy.array(_ROW_FACTORS[:ROWS], dtype=numpy.uint64)).sum(axis=1, dtype=numpy.uint64)
+    keys += numpy.arange(BANDS, dtype=numpy.uint64) * numpy.uint64(_BAND_FACTOR)
+    keys ^= keys >> numpy.uint64(30)
+    keys *= numpy.uint64(0xBF58476D1CE4E5B9)
+    keys ^= keys >> numpy.uint64(27)
+    keys *= numpy.uint64(0x94D049BB133111EB)
+    keys ^= keys >> numpy.uint64(31)
+    return (keys >> numpy.uint64(1)).tolist()
 
 
 def jaccard(a: bytes, b: bytes) -> float:
     """The Jaccard similarity of two shingle sets estimated from their sketches (share of equal values)."""
     if len(a) != len(b) or not a:
         return 0.0
+    return similarities(a, [b])[0]
+
+
+def similarities(sketch: bytes, others: list[bytes]) -> list[float]:
+    """:func:`jaccard` of ``sketch`` with each of ``others``, in one vectorized comparison."""
     import numpy
 
-    equal = numpy.count_nonzero(numpy.frombuffer(a, "<u4") == numpy.frombuffer(b, "<u4"))
-    return float(equal) / (len(a) // 4)
+    if not others:
+        return []
+    mine = numpy.frombuffer(sketch, "<u4")
+    theirs = numpy.frombuffer(b"".join(others), "<u4").reshape(len(others), -1)
+    return ((theirs == mine).sum(axis=1) / len(mine)).tolist()
 
 
-def near_copy(a: Signature, b: Signature) -> float:
+def near_copy(a: Signature, b: Signature, j: float | None = None) -> float:
     """How surely two signatures are one story with small edits: 0 when they are not, else the
-    estimated Jaccard similarity (1.0 for identical texts); see JACCARD_MIN, CONTAINMENT_MIN.
+    estimated Jaccard similarity (1.0 for identical texts); see JACCARD_MIN, CONTAINMENT_MIN. ``j``:
+    their estimated Jaccard similarity when already computed (:func:`similarities`).
 
     From the estimated Jaccard similarity J and the set sizes, the shared shingles are
     J·(|A| + |B|)/(1 + J), and the containment of the smaller set is that over min(|A|, |B|).
     """
     if a.exact == b.exact:
         return 1.0
-    j = jaccard(a.sketch, b.sketch)
+    if j is None:
+        j = jaccard(a.sketch, b.sketch)
     if j >= JACCARD_MIN:
         return j
     shared = j * (a.size + b.size) / (1 + j)

@@ -16,8 +16,8 @@ article keeps its story for good, whatever order later runs meet the copies in; 
 story met through identical copies only gets the same id in every run (derived from the text), while
 a story with edited copies takes the id of whichever copy the run met first.
 
-The index lives in a :class:`StoryBackend`: :class:`MemoryStoryStore` for a run without state, the
-SQLite state (:mod:`newscrawl.stories_sqlite`) or the Redis one in distributed mode
+The index lives in a :class:`StoryBackend`: the SQLite state (:mod:`newscrawl.stories_sqlite`; an
+in-memory SQLite database for a run without state) or the Redis one in distributed mode
 (:mod:`newscrawl.stories_redis`, where :meth:`StoryBackend.atomically` makes the decision and its
 writes one transaction against the other crawl processes).
 """
@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from newscrawl.signature import Signature, near_copy
+from newscrawl.signature import Signature, near_copy, similarities
 
 #: ``NEWSCRAWL_STORY_COPIES``: what becomes of an article that is a copy of a story already met —
 #: exported with ``copy_of`` set, or left out of the feed and only counted.
@@ -97,6 +97,10 @@ class StoryBackend(StoryView, Protocol):
         """Run ``decide`` and write its member (its exact hash and bands too) as one unit."""
         ...
 
+    def flush(self) -> int:
+        """Make the decisions durable (a batching backend writes them now); returns how many."""
+        ...
+
 
 def decide(identity: str, signature: Signature) -> Decision:
     """The decision for one article (see the module docstring)."""
@@ -123,12 +127,13 @@ def decide(identity: str, signature: Signature) -> Decision:
 
 def _best_candidate(view: StoryView, identity: str, signature: Signature) -> tuple[Member | None, float]:
     """The indexed article most like ``signature`` among those sharing LSH bands with it."""
-    counts = view.by_bands(signature.bands())
+    counts = view.by_bands(signature.bands)
     counts.pop(identity, None)
-    top = [key for key, _ in counts.most_common(MAX_CANDIDATES)]
+    candidates = view.members(key for key, _ in counts.most_common(MAX_CANDIDATES))
+    estimates = similarities(signature.sketch, [c.signature.sketch for c in candidates])
     best, best_score = None, 0.0
-    for candidate in view.members(top):
-        score = near_copy(signature, candidate.signature)
+    for candidate, j in zip(candidates, estimates, strict=True):
+        score = near_copy(signature, candidate.signature, j)
         if score > best_score:
             best, best_score = candidate, score
     return best, best_score
@@ -145,7 +150,10 @@ class StoryIndex:
 
 
 class MemoryStoryStore:
-    """The index of one run without state: dictionaries, gone when the crawl ends."""
+    """An index in dictionaries: the pending decisions of the SQLite store (a few hundred articles
+    at a time), and the reference the other backends are tested against. A run without state keeps
+    its index in an in-memory SQLite database instead (:func:`newscrawl.stories_sqlite.memory_store`),
+    a tenth of the memory of Python objects per article."""
 
     def __init__(self) -> None:
         self._members: dict[str, Member] = {}
@@ -171,11 +179,21 @@ class MemoryStoryStore:
     def atomically(self, identity: str, signature: Signature, decide: Decision) -> Assignment:
         assignment, member = decide(self)
         if member is not None:
-            self._members[member.identity] = member
-            self._exact.setdefault(signature.exact, member.identity)
-            for band in signature.bands():
-                self._bands.setdefault(band, set()).add(member.identity)
+            self.put(member)
         return assignment
+
+    def put(self, member: Member) -> None:
+        """Add or replace a member; its exact hash and bands point at it from now on."""
+        self._members[member.identity] = member
+        self._exact.setdefault(member.signature.exact, member.identity)
+        for band in member.signature.bands:
+            self._bands.setdefault(band, set()).add(member.identity)
+
+    def all(self) -> list[Member]:
+        return list(self._members.values())
+
+    def flush(self) -> int:
+        return 0  # nothing to make durable
 
     def count(self) -> int:
         return len(self._members)

@@ -7,7 +7,8 @@ Three tables, created on first use (an older state file simply gains them):
 * ``story_exact``: exact hash → the first article with that text;
 * ``story_bands``: LSH band key → article (integers, ``WITHOUT ROWID``: ~20 bytes a row, 42 a story).
 
-One process owns a SQLite state, so a decision and its writes need no lock beyond the transaction.
+One process owns a SQLite state, so decisions need no lock; they are written in batches (see
+:class:`SqliteStoryStore`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from newscrawl.signature import Signature
-from newscrawl.stories import Assignment, Decision, Member
+from newscrawl.stories import Assignment, Decision, Member, MemoryStoryStore
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_members (
@@ -46,13 +47,26 @@ _COLUMNS = "identity, story_id, copy_of, exact, sketch, size"
 
 
 class SqliteStoryStore:
-    """:class:`~newscrawl.stories.StoryBackend` on the state's SQLite connection."""
+    """:class:`~newscrawl.stories.StoryBackend` on a SQLite connection: the state's, or an in-memory
+    database for a run without state (:func:`memory_store`: ~2 KB an article, not Python objects).
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    Decisions are written to an overlay (:class:`~newscrawl.stories.MemoryStoryStore`, read first)
+    and flushed to the tables every ``flush_every`` articles and at :meth:`flush`: one transaction
+    for many articles, since each article's 42 band keys land on 42 random pages of the index. A
+    killed crawl loses the unflushed decisions of articles it had not marked exported either (the
+    state marks them only once their feed is stored), so the next run decides them again.
+    """
+
+    def __init__(self, db: sqlite3.Connection, flush_every: int = 500) -> None:
         self._db = db  # autocommit connection (isolation_level=None): transactions are explicit
         self._db.executescript(_SCHEMA)
+        self._pending = MemoryStoryStore()
+        self.flush_every = flush_every
 
     def member(self, identity: str) -> Member | None:
+        found = self._pending.member(identity)
+        if found is not None:
+            return found
         row = self._db.execute(f"SELECT {_COLUMNS} FROM story_members WHERE identity = ?",
                                (identity,)).fetchone()
         return _member(row) if row else None
@@ -61,34 +75,53 @@ class SqliteStoryStore:
         row = self._db.execute(
             f"SELECT {_COLUMNS} FROM story_members"
             " WHERE id = (SELECT member FROM story_exact WHERE exact = ?)", (exact,)).fetchone()
-        return _member(row) if row else None
+        if row:
+            return self.member(row[0])  # its latest version may be pending
+        return self._pending.by_exact(exact)
 
     def by_bands(self, bands: Iterable[int]) -> Counter[str]:
         keys = list(bands)
         rows = self._db.execute(
             "SELECT m.identity, count(*) FROM story_bands b JOIN story_members m ON m.id = b.member"
             f" WHERE b.band IN ({','.join('?' * len(keys))}) GROUP BY b.member", keys)
-        return Counter(dict(rows.fetchall()))
+        counts = Counter(dict(rows.fetchall()))
+        for identity, n in self._pending.by_bands(keys).items():
+            counts[identity] = max(counts[identity], n)  # a pending new version of a stored member
+        return counts
 
     def members(self, identities: Iterable[str]) -> list[Member]:
         keys = list(identities)
-        if not keys:
-            return []
-        rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM story_members WHERE identity IN ({','.join('?' * len(keys))})", keys)
-        return [_member(row) for row in rows]
+        found = {m.identity: m for m in self._pending.members(keys)}
+        rest = [key for key in keys if key not in found]
+        if rest:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM story_members WHERE identity IN ({','.join('?' * len(rest))})", rest)
+            found.update((row[0], _member(row)) for row in rows)
+        return [found[key] for key in keys if key in found]
 
     def atomically(self, identity: str, signature: Signature, decide: Decision) -> Assignment:
+        assignment, member = decide(self)
+        if member is not None:
+            self._pending.put(member)
+        if self._pending.count() >= self.flush_every:
+            self.flush()
+        return assignment
+
+    def flush(self) -> int:
+        """Write the pending decisions in one transaction; returns how many articles were written."""
+        pending = self._pending.all()
+        if not pending:
+            return 0
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            assignment, member = decide(self)
-            if member is not None:
+            for member in pending:
                 self._write(member)
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-        return assignment
+        self._pending = MemoryStoryStore()
+        return len(pending)
 
     def _write(self, member: Member) -> None:
         sig = member.signature
@@ -102,10 +135,18 @@ class SqliteStoryStore:
         self._db.execute("INSERT OR IGNORE INTO story_exact (exact, member) VALUES (?, ?)",
                          (sig.exact, row_id))
         self._db.executemany("INSERT OR IGNORE INTO story_bands (band, member) VALUES (?, ?)",
-                             [(band, row_id) for band in sig.bands()])
+                             [(band, row_id) for band in sig.bands])
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM story_members").fetchone()[0])
+        stored = int(self._db.execute("SELECT count(*) FROM story_members").fetchone()[0])
+        new = sum(1 for m in self._pending.all() if self._db.execute(
+            "SELECT 1 FROM story_members WHERE identity = ?", (m.identity,)).fetchone() is None)
+        return stored + new
+
+
+def memory_store() -> SqliteStoryStore:
+    """The index of a run without state: an in-memory SQLite database, gone when the crawl ends."""
+    return SqliteStoryStore(sqlite3.connect(":memory:", isolation_level=None))
 
 
 def _member(row: tuple[str, str, str | None, str, bytes, int]) -> Member:

@@ -11,7 +11,8 @@ from scrapy.exceptions import DropItem
 
 from newscrawl.incremental import identity_of
 from newscrawl.signature import signature
-from newscrawl.stories import MemoryStoryStore, StoryBackend, StoryIndex, copy_mode
+from newscrawl.stories import StoryBackend, StoryIndex, copy_mode
+from newscrawl.stories_sqlite import memory_store
 
 logger = logging.getLogger(__name__)
 
@@ -38,15 +39,25 @@ class StoryPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        self._open()
+
+    def _open(self) -> StoryIndex:
+        """The index: in the crawl's state when it has one, else in memory for this run."""
         incremental = getattr(self.crawler.spider, "incremental", None)
-        backend: StoryBackend = incremental.store.stories() if incremental else MemoryStoryStore()
+        backend: StoryBackend = incremental.store.stories() if incremental else memory_store()
         self.index = StoryIndex(backend)
+        return self.index
+
+    def close_spider(self) -> None:
+        """Write the last decisions to the state (before it closes, once the engine stops)."""
+        if self.index is not None:
+            self.index.backend.flush()
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        assert self.index is not None, "open_spider runs first"
+        index = self.index or self._open()
         identity = identity_of(adapter)
-        found = self.index.assign(identity, signature(adapter.get("title"), adapter.get("body")))
+        found = index.assign(identity, signature(adapter.get("title"), adapter.get("body")))
         adapter["story_id"] = found.story_id
         adapter["copy_of"] = found.copy_of
         stats = self.crawler.stats

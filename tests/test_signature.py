@@ -66,11 +66,11 @@ def test_sketch_estimates_jaccard() -> None:
     words = [f"كلمة{k}" for k in range(400)]
     a = signature(None, " ".join(words))
     b = signature(None, " ".join(words[:300]))  # 296 of 396 shingles shared: J ≈ 0.75
-    assert len(a.sketch) == 4 * NUM_PERM and len(a.bands()) == BANDS
+    assert len(a.sketch) == 4 * NUM_PERM and len(a.bands) == BANDS
     assert abs(jaccard(a.sketch, b.sketch) - 296 / 396) < 0.12
     assert jaccard(a.sketch, a.sketch) == 1.0
     assert jaccard(a.sketch, signature(None, "نص آخر مختلف تماما عن الأول").sketch) < 0.1
-    assert a.bands() == signature(None, " ".join(words)).bands()  # deterministic across calls
+    assert a.bands == signature(None, " ".join(words)).bands  # deterministic across calls
 
 
 def _texts(count: int) -> list[tuple[str, list[str]]]:

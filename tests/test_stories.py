@@ -12,6 +12,7 @@ from newscrawl.replica import Catalogue
 from newscrawl.signature import Signature, signature
 from newscrawl.state import StateStore
 from newscrawl.stories import MemoryStoryStore, StoryBackend, StoryIndex, copy_mode
+from newscrawl.stories_sqlite import memory_store
 from tests.servers import RedisServer, start_redis
 
 CAT = Catalogue(articles=12, seed=9)
@@ -30,11 +31,11 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     server.stop()
 
 
-@pytest.fixture(params=["memory", "sqlite", "redis"])
+@pytest.fixture(params=["memory", "sqlite-memory", "sqlite", "redis"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], StoryBackend]]:
     """A factory of backends over one index (the SQLite and Redis ones reopen the same state)."""
-    if request.param == "memory":
-        store = MemoryStoryStore()
+    if request.param in ("memory", "sqlite-memory"):  # the latter: a run without state
+        store = MemoryStoryStore() if request.param == "memory" else memory_store()
         yield lambda: store
     elif request.param == "sqlite":
         opened: list[StateStore] = []
@@ -70,6 +71,7 @@ def test_original_exact_near_and_known(backend: Callable[[], StoryBackend]) -> N
     again = index.assign("c:3/300", text(0, title=CAT.article(5).head.title))
     assert (again.match, again.story_id, again.copy_of) == ("known", first.story_id, "a:1/100")
     # a later run (a reopened state) links its copies to the same stories
+    index.backend.flush()  # as the pipeline does when the spider closes
     later = StoryIndex(backend())
     copy = later.assign("f:6/600", text(1, extra=CAT.article(7).body[0]))
     assert (copy.story_id, copy.copy_of) == (other.story_id, "e:5/500")
@@ -91,6 +93,26 @@ def test_boilerplate_decoys_are_separate_stories(backend: Callable[[], StoryBack
     index = StoryIndex(backend())
     stories = {index.assign(f"s:1/{k}", text(k, extra=BOILERPLATES[1])).story_id for k in range(10)}
     assert len(stories) == 10
+
+
+def test_sqlite_decisions_are_written_in_batches(tmp_path: Path) -> None:
+    state = StateStore(tmp_path / "state.sqlite")
+    store = state.stories()
+    store.flush_every = 3
+    index = StoryIndex(store)
+    index.assign("a:1/1", text(0))
+    index.assign("b:1/1", text(0))  # found through the pending decisions
+    assert store.member("b:1/1").copy_of == "a:1/1"
+    reopened = StateStore(tmp_path / "state.sqlite")
+    assert reopened.stories().count() == 0  # not written yet: a killed run decides them again
+    index.assign("c:1/1", text(1))  # the third: the batch is written
+    assert reopened.stories().count() == 3
+    assert reopened.stories().member("b:1/1") == store.member("b:1/1")
+    index.assign("c:1/1", text(1, extra=CAT.article(3).body[0]))  # a new version of a stored one
+    assert store.by_bands(text(1, extra=CAT.article(3).body[0]).bands)["c:1/1"] == len(text(0).bands)
+    assert store.count() == 3 and store.flush() == 1 and reopened.stories().count() == 3
+    state.close()
+    reopened.close()
 
 
 def test_two_processes_meeting_copies_at_once_make_one_story(redis_server: RedisServer) -> None:
