@@ -1,4 +1,4 @@
-"""Run the three core benchmarks (dates, parse, crawl): ``python -m bench`` (full sizes) or
+"""Run the core benchmarks (dates, parse, crawl, stories): ``python -m bench`` (full sizes) or
 ``python -m bench --quick`` (< 2 min). ``bench.render`` (browser) and ``bench.distributed`` (Redis)
 need Chromium and redis-server and are run on their own.
 
@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from bench import crawl, dates, parse
+from bench import crawl, dates, parse, stories
 
 
 def run(quick: bool) -> dict[str, Any]:
@@ -26,6 +26,8 @@ def run(quick: bool) -> dict[str, Any]:
     figures["parse"] = parse.run(pages=300 if quick else 2000)
     print("\n== bench.crawl: the arabstoday spider against a minimal baseline spider ==")
     figures["crawl"] = crawl.run(articles=500 if quick else 5000, repeat=1 if quick else 2)
+    print("\n== bench.stories: copies of one story across the network, grouped and scored ==")
+    figures["stories"] = stories.run(articles=20 if quick else 300, repeat=1 if quick else 2)
     figures["seconds"] = round(time.perf_counter() - started, 1)
     print(f"\nall benchmarks: {figures['seconds']} s")
     return figures

@@ -5,8 +5,10 @@
 1. In process, on the texts of a ``--site all`` replica (every site, ``--articles`` each, a fifth of
    them copies of another site's stories and 30% of the originals ending with a shared standard
    paragraph): the cost per article of the signature (normalization, shingles, MinHash, bands) and
-   of the index (memory; SQLite state), against parsing the article's HTML page with lxml in the same
-   run (the least any crawl pays per article); the pairwise precision and recall of the grouping
+   of the index (in-memory SQLite, as without a state; the SQLite state file), against parsing the
+   article's HTML page with lxml in the same run (the least any crawl pays per article); the MinHash
+   alone against datasketch's (the same values), and the import time of each in a fresh process;
+   the pairwise precision and recall of the grouping
    against the replica's truth; the estimated similarity of true copies (lowest, per kind) and of
    different stories (highest among the LSH candidates, and among stories sharing a paragraph).
 2. Through the real engine: ``scrapy crawl arabstoday -a site=all`` over that replica, scored the
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,10 +37,19 @@ from bench.common import ROOT, command_line, machine, measure  # noqa: E402
 from newscrawl.replica import Catalogue, pages  # noqa: E402
 from newscrawl.replica.network import REPUBLISH_SHARE, site_seed  # noqa: E402
 from newscrawl.replica.republish import Republication, score_grouping  # noqa: E402
-from newscrawl.signature import jaccard, signature  # noqa: E402
+from newscrawl.signature import (  # noqa: E402
+    MINHASH_SEED,
+    NUM_PERM,
+    jaccard,
+    minhash,
+    shingles,
+    signature,
+    story_text,
+)
 from newscrawl.sites import SITES  # noqa: E402
 from newscrawl.state import StateStore  # noqa: E402
-from newscrawl.stories import MemoryStoryStore, StoryIndex  # noqa: E402
+from newscrawl.stories import StoryIndex  # noqa: E402
+from newscrawl.stories_sqlite import memory_store  # noqa: E402
 
 #: The project's pipelines without StoryPipeline: the crawl "without stories" (an -s override).
 WITHOUT_STORIES = json.dumps({"pipelines.text.TextCleaningPipeline": 100,
@@ -66,8 +78,46 @@ def network_articles(articles: int, seed: int) -> Iterator[dict[str, Any]]:
                    "page": pages.article_page(cat, art, "http://127.0.0.1:8000").encode("utf-8")}
 
 
+def import_seconds(module: str, repeat: int = 3) -> float:
+    """Best wall time of ``import module`` in a fresh interpreter, less the interpreter's own start."""
+    def best(code: str) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    return max(0.0, best(f"import {module}") - best("pass"))
+
+
+def minhash_costs(records: list[dict[str, Any]]) -> dict[str, float]:
+    """Seconds per article of our MinHash and of datasketch's on the same shingles (same values)."""
+    from datasketch import MinHash
+
+    hashes = [shingles(story_text(r["title"], r["body"])) for r in records]
+    minhash(hashes[0])
+    started = time.perf_counter()
+    ours = [minhash(h) for h in hashes]
+    ours_s = (time.perf_counter() - started) / len(records)
+    started = time.perf_counter()
+    theirs = []
+    for h in hashes:
+        sketch = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32", hashfunc=int)
+        sketch.update_batch(h.tolist())
+        theirs.append(sketch.hashvalues.astype("<u4").tobytes())
+    theirs_s = (time.perf_counter() - started) / len(records)
+    if ours != theirs:
+        raise AssertionError("newscrawl.signature.minhash differs from datasketch's affine32 MinHash")
+    return {"minhash_us": round(ours_s * 1e6, 1), "datasketch_minhash_us": round(theirs_s * 1e6, 1),
+            "import_numpy_s": round(import_seconds("numpy"), 3),
+            "import_datasketch_s": round(import_seconds("datasketch"), 3)}
+
+
 def in_process(articles: int, seed: int) -> dict[str, Any]:
     records = list(network_articles(articles, seed))
+    signature(records[0]["title"], records[0]["body"])  # warm: numpy imported, permutations drawn
+    lxml.html.fromstring(records[0]["page"])
     started = time.perf_counter()
     for record in records:
         lxml.html.fromstring(record["page"])
@@ -75,7 +125,7 @@ def in_process(articles: int, seed: int) -> dict[str, Any]:
     started = time.perf_counter()
     signatures = [signature(r["title"], r["body"]) for r in records]
     signature_s = (time.perf_counter() - started) / len(records)
-    memory = StoryIndex(MemoryStoryStore())
+    memory = StoryIndex(memory_store())
     started = time.perf_counter()
     assigned = [memory.assign(r["identity"], sig) for r, sig in zip(records, signatures, strict=True)]
     memory_s = (time.perf_counter() - started) / len(records)
@@ -85,10 +135,10 @@ def in_process(articles: int, seed: int) -> dict[str, Any]:
         started = time.perf_counter()
         for record, sig in zip(records, signatures, strict=True):
             sqlite.assign(record["identity"], sig)
+        sqlite.backend.flush()
         sqlite_s = (time.perf_counter() - started) / len(records)
-        state_bytes = (Path(tmp) / "state.sqlite").stat().st_size + sum(
-            p.stat().st_size for p in Path(tmp).glob("state.sqlite-*"))
-        state.close()
+        state.close()  # checkpoints the WAL into the file
+        state_bytes = (Path(tmp) / "state.sqlite").stat().st_size
     score = score_grouping({r["identity"]: a.story_id for r, a in zip(records, assigned, strict=True)},
                            {r["identity"]: r["story"] for r in records})
     return {
@@ -101,6 +151,7 @@ def in_process(articles: int, seed: int) -> dict[str, Any]:
         "ratio_signature_to_lxml": round(signature_s / lxml_s, 3),
         "state_bytes_per_article": round(state_bytes / len(records)),
         **similarities(records, signatures),
+        **minhash_costs(records),
     }
 
 
@@ -184,9 +235,12 @@ def print_figures(f: dict[str, Any]) -> None:
           f" articles, {p['copies']} copies of {p['stories_with_copies']} stories")
     print(f"in process: precision {p['precision']}, recall {p['recall']} ({p['predicted_pairs']} pairs"
           f" grouped, {p['true_pairs']} true)")
-    print(f"  per article: signature {p['signature_us']} µs, index in memory {p['index_memory_us']} µs,"
-          f" in SQLite {p['index_sqlite_us']} µs; lxml parse of the page {p['lxml_parse_us']} µs"
+    print(f"  per article: signature {p['signature_us']} µs, index without state {p['index_memory_us']} µs,"
+          f" in the SQLite state {p['index_sqlite_us']} µs; lxml parse of the page {p['lxml_parse_us']} µs"
           f" (signature / lxml parse ratio {p['ratio_signature_to_lxml']})")
+    print(f"  MinHash alone: {p['minhash_us']} µs, datasketch's {p['datasketch_minhash_us']} µs (same"
+          f" values); import in a fresh process: numpy {p['import_numpy_s']} s,"
+          f" datasketch {p['import_datasketch_s']} s")
     print(f"  state: {p['state_bytes_per_article']} bytes per article (SQLite, story tables only)")
     print(f"  lowest similarity of a copy to its original: {p['lowest_copy_similarity']};"
           f" highest of two stories sharing a standard paragraph: {p['highest_decoy_similarity']}"

@@ -15,7 +15,7 @@ that spelling variants of the same words compare equal:
 Two signatures come from that text:
 
 * :func:`exact_hash` — a hash of the whole normalized text: identical copies have the same one.
-* :func:`minhash` — a MinHash (datasketch, 128 permutations, affine32 scheme) of the text's word
+* :func:`minhash` — a MinHash (datasketch's affine32 scheme, 128 permutations) of the text's word
   shingles, for copies with small edits (another title, an added paragraph). :func:`bands` cuts it
   into LSH bands, the keys under which a story index finds candidate copies, and
   :func:`near_copy` decides whether a candidate is the same story from the two signatures alone
@@ -119,27 +119,37 @@ def exact_hash(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _template() -> Any:
-    """An empty MinHash whose permutations every sketch reuses (generating them costs ~0.1 ms).
+def _permutations() -> tuple[Any, Any]:
+    """The NUM_PERM affine permutations ``h → a·h + b mod 2³²`` (``a`` odd: a bijection), drawn as
+    datasketch 2's ``MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")`` draws them."""
+    import numpy
 
-    Its input values are the shingle hashes themselves (``hashfunc=int``); the affine32 scheme
-    mixes each with MurmurHash3's finalizer before permuting it.
-    """
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32", hashfunc=int)
+    generator = numpy.random.RandomState(MINHASH_SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=numpy.uint32) * numpy.uint32(2) + numpy.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=numpy.uint32)
+    return a, b
 
 
 def minhash(shingle_hashes: Any) -> bytes:
-    """The MinHash (datasketch) of a text's shingle hashes, as NUM_PERM little-endian uint32 values."""
-    from datasketch import MinHash
+    """The MinHash of a text's shingle hashes, as NUM_PERM little-endian uint32 values.
 
-    template = _template()
-    sketch = MinHash(seed=MINHASH_SEED, scheme="affine32", hashfunc=int,
-                     hashvalues=template.hashvalues, permutations=template.permutations)
-    if len(shingle_hashes):
-        sketch.update_batch(shingle_hashes.tolist())
-    return sketch.hashvalues.astype("<u4").tobytes()
+    datasketch 2's affine32 scheme, bit for bit (``tests/test_signature.py`` compares the two): each
+    hash is mixed with MurmurHash3's 32-bit finalizer, then every permutation keeps its minimum.
+    Computed here in one vectorized pass rather than through datasketch, whose import pulls in
+    SciPy (see BENCHMARKS.md#stories).
+    """
+    import numpy
+
+    a, b = _permutations()
+    if not len(shingle_hashes):
+        return numpy.full(NUM_PERM, 0xFFFFFFFF, dtype="<u4").tobytes()
+    h = numpy.asarray(shingle_hashes, dtype=numpy.uint32)
+    h = h ^ (h >> numpy.uint32(16))
+    h = h * numpy.uint32(0x85EBCA6B)
+    h = h ^ (h >> numpy.uint32(13))
+    h = h * numpy.uint32(0xC2B2AE35)
+    h = h ^ (h >> numpy.uint32(16))
+    return (h[:, None] * a + b).min(axis=0).astype("<u4").tobytes()
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,7 @@ def test_quick_benchmarks_print_sane_figures(tmp_path):
         assert run["exported"] == crawl["articles"]  # both crawls found every article
         assert run["pages_per_s"] > 0 and 20 < run["peak_rss_mb"] < 2000 and run["cpu_s_per_article"] > 0
     assert crawl["replica_ceiling_pages_per_s"] > 0 and crawl["ratio_pages_per_s"] > 0
+    stories = figures["stories"]
+    for part in (stories["in_process"], stories["crawl"]):
+        assert part["true_pairs"] > 0 and 0 < part["precision"] <= 1 and 0 < part["recall"] <= 1
+    assert stories["in_process"]["signature_us"] > 0 and stories["crawl"]["ratio_cpu_with_to_without"] > 0

@@ -13,6 +13,7 @@ from newscrawl.signature import (
     NUM_PERM,
     exact_hash,
     jaccard,
+    minhash,
     near_copy,
     normalize_arabic,
     shingles,
@@ -107,3 +108,16 @@ def test_a_short_text_is_not_matched_on_its_containment_alone() -> None:
     long = signature("عنوان", " ".join(f"كلمة{k}" for k in range(600)))
     short = signature("عنوان", " ".join(f"كلمة{k}" for k in range(30)))  # wholly inside, 26 shingles
     assert near_copy(long, short) == 0.0
+
+
+def test_minhash_is_datasketch_affine32_bit_for_bit() -> None:
+    """The sketch is datasketch's MinHash (scheme affine32, same seed and permutations), computed in
+    one numpy pass: the library is the reference, not a run-time dependency (its import pulls SciPy)."""
+    import datasketch  # the test extra's
+
+    texts = [story_text(title, "\n\n".join(body)) for title, body in _texts(20)]
+    for text in [*texts, *(normalize_arabic(t) for t, _ in _texts(5)), "", "كلمة"]:
+        hashes = shingles(text)
+        reference = datasketch.MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=int)
+        reference.update_batch(hashes.tolist())
+        assert minhash(hashes) == reference.hashvalues.astype("<u4").tobytes(), text[:40]
