@@ -536,6 +536,8 @@ def test_combine_date_time() -> None:
     assert combine_date_time(dt.date(2025, 4, 22), dt.time(12, 58, 10)) == dt.datetime(
         2025, 4, 22, 12, 58, 10, tzinfo=UTC
     )
+    zero = dt.timezone(dt.timedelta(0), "zero")
+    assert combine_date_time(dt.date(2025, 4, 22), dt.time(13, 0, tzinfo=zero)).tzinfo is UTC
     beirut = dt.timezone(dt.timedelta(hours=3))
     assert combine_date_time(dt.date(2025, 4, 22), dt.time(13, 0, tzinfo=beirut)) == dt.datetime(
         2025, 4, 22, 10, 0, tzinfo=UTC

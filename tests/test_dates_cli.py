@@ -67,6 +67,7 @@ def test_json_output() -> None:
     assert status == 0 and len(rows) == 4
     first = rows[0]
     assert first["value"] == "2025-04-22T10:18:00+00:00" and first["input"] == lines[0]
+    assert first["kind"] == "datetime" and first["utc"] is True
     assert first["issues"] == ["weekday_mismatch"]
     assert first["findings"]["weekday"] == {"seen": ["الاربعاء"], "expected": "الثلاثاء", "ok": False}
     assert first["findings"]["months_agree"] is True

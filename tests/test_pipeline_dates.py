@@ -95,3 +95,38 @@ def test_update_one_second_before_publication_is_refused(pipeline):
     item = pipeline.process_item(article(STAMP, "آخر تحديث GMT 10:17:59"))
     assert item["updated_at"] is None
     assert [i["issue"] for i in item["date_issues"]] == ["update_before_publish"]
+
+
+def test_zoneless_stamps_are_read_in_the_sites_zone(pipeline):
+    # emiratesvoice prints local (Asia/Dubai, UTC+4) stamps: the site's zone is the default zone of
+    # every stamp of the article (published, updated and related).
+    local = "22 أبريل 2025 14:18"
+    related = [{"title": "r", "stamp": "22 أبريل 2025 13:00"}]
+    item = pipeline.process_item(Article(url="http://x/1", site="emiratesvoice", published_raw=local,
+                                         updated_raw="22 أبريل 2025 15:00", related=related))
+    assert item["published_at"] == "2025-04-22T10:18:00+00:00"
+    assert item["updated_at"] == "2025-04-22T11:00:00+00:00"
+    assert item["related"][0]["published_at"] == "2025-04-22T09:00:00+00:00"
+    assert item["date_issues"] is None
+
+
+def test_a_full_update_stamp_is_used_as_printed(pipeline):
+    item = pipeline.process_item(article(STAMP, "GMT 09:00 2025 الأربعاء ,23 إبريل / نيسان"))
+    assert item["updated_at"] == "2025-04-23T09:00:00+00:00" and item["date_issues"] is None
+
+
+def test_missing_or_empty_stamps_are_no_issue(pipeline):
+    related = [{"title": "no stamp"}, {"title": "empty", "stamp": ""}]
+    item = pipeline.process_item(article(None, "", related))
+    assert item["published_at"] is None and item["updated_at"] is None
+    assert [e["published_at"] for e in item["related"]] == [None, None]
+    assert item["date_issues"] is None
+    assert [k for k in pipeline.stats.get_stats() if k.startswith("dates/")] == []
+
+
+def test_each_issue_is_logged_with_its_field_stamp_and_url(pipeline, caplog):
+    related = [{"title": "r", "stamp": "garbage 1"}]
+    pipeline.process_item(article(STAMP, "garbage 2", related))
+    lines = [r.getMessage() for r in caplog.records]
+    assert "Date issue unparsed in updated_raw 'garbage 2' of http://x/40/1-a" in lines
+    assert "Date issue unparsed in related 'garbage 1' of http://x/40/1-a" in lines

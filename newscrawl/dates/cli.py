@@ -78,15 +78,15 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None, stdout: B
     out = stdout if stdout is not None else sys.stdout.buffer
     tz = tzpair[1] if tzpair else None
 
-    def answer(line: str) -> bytes:
+    def answer(line: str) -> str:
         res = parse_date(line, now=now, default_tz=tz)
         if args.json:
-            return json.dumps({"input": line, **res.to_json()}, ensure_ascii=False).encode("utf-8") + b"\n"
-        return (res.value or "").encode("utf-8") + b"\n"
+            return json.dumps({"input": line, **res.to_json()}, ensure_ascii=False)
+        return res.value or ""
 
     try:
         if args.strings:
-            out.write(b"".join(answer(s) for s in args.strings))
+            out.write("".join(answer(s) + "\n" for s in args.strings).encode("utf-8"))
             out.flush()
         else:
             _filter(stdin if stdin is not None else sys.stdin.buffer, out, answer)
@@ -104,7 +104,7 @@ def _usage(message: str) -> int:
     return 2
 
 
-def _filter(reader: BinaryIO, out: BinaryIO, answer: Callable[[str], bytes]) -> None:
+def _filter(reader: BinaryIO, out: BinaryIO, answer: Callable[[str], str]) -> None:
     """Answer every complete line read so far, then flush: one write per read, never a line held back."""
     fd = _fileno(reader)
     pending = b""
@@ -112,12 +112,13 @@ def _filter(reader: BinaryIO, out: BinaryIO, answer: Callable[[str], bytes]) -> 
         chunk = os.read(fd, 1 << 16) if fd is not None else reader.read(1 << 16)
         if not chunk:
             break
-        lines = (pending + chunk).split(b"\n")
-        pending = lines.pop()
-        out.write(b"".join(answer(_decode(raw)) for raw in lines))
-        out.flush()
+        complete, newline, pending = (pending + chunk).rpartition(b"\n")
+        if newline:
+            lines = complete.decode("utf-8", "replace").split("\n")
+            out.write("".join(answer(line.rstrip("\r")) + "\n" for line in lines).encode("utf-8"))
+            out.flush()
     if pending:
-        out.write(answer(_decode(pending)))
+        out.write((answer(pending.decode("utf-8", "replace").rstrip("\r")) + "\n").encode("utf-8"))
         out.flush()
 
 
@@ -126,7 +127,3 @@ def _fileno(reader: BinaryIO) -> int | None:
         return reader.fileno()
     except (OSError, AttributeError, ValueError):
         return None
-
-
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace").rstrip("\r")

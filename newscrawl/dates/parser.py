@@ -7,9 +7,10 @@ import datetime as _dt
 import re
 from typing import Any
 
+from newscrawl.dates import words as w
 from newscrawl.dates.compose import Reading, compose
-from newscrawl.dates.grammar import read, safe_date
-from newscrawl.dates.normalize import digits_system, normalize_text
+from newscrawl.dates.grammar import read
+from newscrawl.dates.normalize import digits_system, key, normalize_text
 from newscrawl.dates.result import DateResult, lazy_result, none
 from newscrawl.dates.tokens import VOCABULARY, tokenize
 from newscrawl.dates.words import WEEKDAY_CANON
@@ -19,11 +20,21 @@ MAX_LENGTH = 2000  # normalized characters; longer text is not a date stamp
 _DATEISH = frozenset("dynNTrRFp")  # without one of these kinds there is no date to read
 
 # The publisher's stamp, ``GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان``, and its update stamp,
-# ``آخر تحديث GMT12:58:10``: the same result as the general path (a test checks it), a third of the work.
-_NAME = r"([^ /,0-9]+(?: [^ /,0-9]+)?)"
-_STAMP_RE = re.compile(r"gmt ?([0-9]{1,2}):([0-9]{2}) ([0-9]{4}) (?:يوم )?([^ ,]+) ?, ?([0-9]{1,2}) "
-                       + _NAME + r"(?: ?/ ?" + _NAME + ")?")
-_UPDATE_RE = re.compile(r"(?:اخر تحديث:? ?)?gmt ?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
+# ``آخر تحديث GMT12:58:10``: the same result as the general path (a test checks it), a fraction of the
+# work. A stamp printed plainly (ASCII digits, single spaces, names spelled as in the word tables) is
+# matched as it comes, before normalization; any other spelling is matched once normalized.
+_NAME = r"([^ /,،0-9]+(?: [^ /,،0-9]+)?)"
+_STAMP = (r"([0-9]{1,2}):([0-9]{2}) ([0-9]{4}) (?:يوم )?([^ ,،]+) ?[,،] ?([0-9]{1,2}) " + _NAME
+          + r"(?: ?/ ?" + _NAME + ")?")
+_RAW_STAMP_RE = re.compile(r"(?:GMT|gmt) ?" + _STAMP)
+_STAMP_RE = re.compile(r"gmt ?" + _STAMP)
+_UPDATE = r" ?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?"
+_RAW_UPDATE_RE = re.compile(r"(?:[آا]خر تحديث:? ?)?(?:GMT|gmt)" + _UPDATE)
+_UPDATE_RE = re.compile(r"(?:اخر تحديث:? ?)?gmt" + _UPDATE)
+# Month and weekday names as the word tables spell them -> their vocabulary entry.
+_RAW_NAMES = {spelling: VOCABULARY[key(spelling)]
+              for table in (*w.GREGORIAN_MONTHS.values(), w.WEEKDAYS)
+              for spellings in table.values() for spelling in spellings.split("|")}
 
 
 def parse_date(text: str, *, now: _dt.datetime | None = None,
@@ -47,13 +58,17 @@ def parse_date(text: str, *, now: _dt.datetime | None = None,
 
 def parse(text: str, now: _dt.datetime | None, tzpair: Zone | None, fast: bool = True) -> DateResult:
     """parse_date without its argument checks; ``fast=False`` skips the publisher-stamp path."""
+    if fast:
+        quick = _publisher_stamp(text, text, raw=True)
+        if quick is not None:
+            return quick
     s = normalize_text(text)
     if not s:
         return none("unparsed", {})
     if len(s) > MAX_LENGTH:
         return none("unparsed", {"too_long": len(s)})
     if fast:
-        quick = _publisher_stamp(s, text)
+        quick = _publisher_stamp(s, text, raw=False)
         if quick is not None:
             return quick
     findings: dict[str, Any] = {}
@@ -66,12 +81,13 @@ def parse(text: str, now: _dt.datetime | None, tzpair: Zone | None, fast: bool =
     return compose(Reading(tokens, read(tokens), findings, now, tzpair))
 
 
-def _publisher_stamp(s: str, text: str) -> DateResult | None:
-    """The publisher's two stamps; None defers to the general path (which reads them too)."""
-    m = _STAMP_RE.fullmatch(s)
+def _publisher_stamp(s: str, text: str, raw: bool) -> DateResult | None:
+    """The publisher's two stamps in ``s`` (``text`` as it came, or normalized); None defers to the
+    general path (which reads them too)."""
+    m = (_RAW_STAMP_RE if raw else _STAMP_RE).fullmatch(s)
     if m is not None:
-        return _full_stamp(m, text)
-    m = _UPDATE_RE.fullmatch(s)
+        return _full_stamp(m, text, _RAW_NAMES if raw else VOCABULARY)
+    m = (_RAW_UPDATE_RE if raw else _UPDATE_RE).fullmatch(s)
     if m is None:
         return None
     h, mi, sec = m.groups()
@@ -83,26 +99,26 @@ def _publisher_stamp(s: str, text: str) -> DateResult | None:
                        lambda: {**_digits(text), "zone": "UTC", "zone_source": "stated"})
 
 
-def _full_stamp(m: re.Match[str], text: str) -> DateResult | None:
+def _full_stamp(m: re.Match[str], text: str, names: dict[str, tuple[str, Any]]) -> DateResult | None:
     h, mi, y, weekday, d, n1, n2 = m.groups()
-    wd = VOCABULARY.get(weekday)
-    first = VOCABULARY.get(n1)
-    second = VOCABULARY.get(n2) if n2 is not None else first
+    wd = names.get(weekday)
+    first = names.get(n1)
+    second = names.get(n2) if n2 is not None else first
     if wd is None or wd[0] != "W" or first is None or first[0] != "M" or second is None or second[0] != "M":
         return None
-    month = first[1][0]
-    hour, minute, year = int(h), int(mi), int(y)
-    if second[1][0] != month or hour > 23 or minute > 59 or not 1000 <= year <= 2999:
+    month, year = first[1][0], int(y)
+    if second[1][0] != month or not 1000 <= year <= 2999:
         return None
-    day = safe_date(year, month, int(d))
-    if day is None:
+    try:
+        dt = _dt.datetime(year, month, int(d), int(h), int(mi), tzinfo=UTC)
+    except ValueError:
         return None
+    day = dt.date()
     months = (first[1], second[1]) if n2 is not None else (first[1],)
     seen, expected = wd[1][0], day.weekday()
-    dt = _dt.datetime(year, month, day.day, hour, minute, tzinfo=UTC)
     issues = () if seen == expected else ("weekday_mismatch",)
-    return lazy_result(f"{year:04d}-{month:02d}-{day.day:02d}T{hour:02d}:{minute:02d}:00+00:00", "datetime",
-                       dt, day, dt.timetz(), True, issues,
+    value = f"{year:04d}-{month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:00+00:00"
+    return lazy_result(value, "datetime", dt, day, dt.timetz(), True, issues,
                        lambda: _stamp_findings(text, months, seen, expected))
 
 
