@@ -19,6 +19,7 @@ from newscrawl.frontier_keys import frontier_url
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from newscrawl.arguments import CrawlArguments
     from newscrawl.frontier import DistributedCrawl
 
 # What distributed mode sets, each only where the user did not set it on the command line.
@@ -44,14 +45,26 @@ def configure(settings: BaseSettings, url: str) -> None:
                                                                  or 0, 30))
 
 
+def check_arguments(arguments: CrawlArguments) -> None:
+    """Refuse (ValueError: a usage error) the spider arguments distributed mode cannot honour:
+    its seeds are the section listings of one shared site (``scrapy push-seeds``)."""
+    if arguments.source == "replica" and not arguments.base_url:
+        raise ValueError("distributed mode crawls one shared site: give -a base_url=URL (source=replica"
+                         " would start a different replica in every process)")
+    if len(arguments.sites) > 1:
+        raise ValueError(f"-a site={arguments.site}: distributed mode crawls one site (its seeds are that"
+                         f" site's section listings); run one distributed crawl per site")
+    if arguments.discover != "listings":
+        raise ValueError(f"-a discover={arguments.discover}: distributed mode crawls section listings"
+                         f" only (its seeds, from scrapy push-seeds)")
+
+
 def enable(crawler: Crawler, spider: Any) -> DistributedCrawl | None:
     """Switch distributed mode on for this crawl when a frontier URL is set; None otherwise."""
     url = frontier_url(crawler.settings)
     if url is None:
         return None
-    if spider.args.source == "replica" and not spider.args.base_url:
-        raise ValueError("distributed mode crawls one shared site: give -a base_url=URL (source=replica"
-                         " would start a different replica in every process)")
+    check_arguments(spider.args)
     try:
         from newscrawl.frontier import DistributedCrawl
     except ImportError as exc:  # pragma: no cover - depends on the installation

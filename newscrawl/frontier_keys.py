@@ -1,4 +1,5 @@
-"""Names a distributed crawl shares: the Redis URL of its frontier, its Redis keys, its request meta.
+"""What a distributed crawl shares: the Redis URL of its frontier, its Redis keys, its request meta,
+and the error that says the Redis is gone.
 
 The bottom of distributed mode: imported by the switch (:mod:`newscrawl.distributed`), the frontier
 (:mod:`newscrawl.frontier`), the seeds (:mod:`newscrawl.seeds`) and the state-store choice
@@ -15,6 +16,21 @@ from scrapy.settings import BaseSettings
 LEASE_META = "newscrawl_lease"
 #: Meta key, on a request a leased response produced, of that lease until the request is queued.
 PARENT_META = "newscrawl_parent_lease"
+
+#: Prefix of the key that says a crawl process is alive (a heartbeat with a TTL), + its worker id.
+WORKER_KEY_PREFIX = "newscrawl:worker:"
+#: Prefix of the counter of a crawl process's writes, + its worker id (see ``state_redis.Worker``).
+WRITES_KEY_PREFIX = "newscrawl:writes:"
+
+
+class RedisUnavailable(RuntimeError):
+    """The shared Redis is unreachable for longer than ``NEWSCRAWL_REDIS_WAIT``, or it lost what this
+    process wrote to it (restarted without persistence, or from an older snapshot): the run cannot do
+    its job. The message is the one-line reason."""
+
+
+#: The stat a component sets to the one-line reason when the run could not do its job (exit status 1).
+FATAL_STAT = "verdict/fatal"
 
 #: URL schemes of a Redis location (the frontier, or the state store: newscrawl/stores.py).
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")

@@ -9,13 +9,14 @@ and turn them into the spider's own requests, so a seed needs no pickled callbac
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 import redis
 
 from newscrawl.arguments import CrawlArguments
 from newscrawl.extract import article_key
-from newscrawl.frontier_keys import FrontierKeys
+from newscrawl.frontier_keys import WRITES_KEY_PREFIX, FrontierKeys
 from newscrawl.sites import get_site
 from newscrawl.state_redis import state_keys, worker_alive
 
@@ -61,6 +62,7 @@ def reset_frontier(server: redis.Redis, keys: FrontierKeys, force: bool = False)
                            f" them, add seeds to their run with --keep, or reset anyway with --force")
     with server.pipeline(transaction=True) as pipe:
         pipe.delete(keys.queue, keys.dupefilter, keys.start)
+        pipe.set(keys.epoch, secrets.token_hex(8))  # a new run: processes of the old one see it changed
         for worker, up in found.items():
             if up:
                 continue
@@ -70,12 +72,17 @@ def reset_frontier(server: redis.Redis, keys: FrontierKeys, force: bool = False)
                     pipe.hdel(keys.processing, *ids)
                 pipe.delete(set_key)
             pipe.srem(keys.workers, worker)
+            pipe.delete(WRITES_KEY_PREFIX + worker)
         pipe.execute()
 
 
 def push(server: redis.Redis, keys: FrontierKeys, seeds: list[dict[str, Any]]) -> int:
-    if seeds:
-        server.rpush(keys.start, *(json.dumps(seed, ensure_ascii=False) for seed in seeds))
+    """Add seeds to the run (whose epoch is made here if there is none yet: ``--keep`` on a new Redis)."""
+    with server.pipeline(transaction=True) as pipe:
+        pipe.set(keys.epoch, secrets.token_hex(8), nx=True)
+        if seeds:
+            pipe.rpush(keys.start, *(json.dumps(seed, ensure_ascii=False) for seed in seeds))
+        pipe.execute()
     return len(seeds)
 
 

@@ -170,6 +170,7 @@ NEWSCRAWL_FRONTIER = ""
 NEWSCRAWL_LEASE_TTL = 30  # s without a heartbeat before a process counts as dead (its work requeued)
 NEWSCRAWL_IDLE_CLOSE = 10  # s the whole frontier must stay idle before a process closes; 0: never
 NEWSCRAWL_FRONTIER_POLL = 0.5  # s between looks at the shared queue while this process has no work
+NEWSCRAWL_REDIS_WAIT = 120  # s to wait (reconnecting) for an unreachable Redis before stopping: status 1
 
 # --- engine --------------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

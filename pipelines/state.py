@@ -8,6 +8,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newscrawl.frontier_keys import FATAL_STAT, RedisUnavailable
 from newscrawl.incremental import identity_of
 
 
@@ -42,9 +43,26 @@ class StatePipeline:
         self.stats.inc_value(f"state/{change}")
         if change == "unchanged":
             raise DropItem(f"unchanged: {adapter['url']}", log_level="DEBUG")
-        if incremental and not incremental.claim(key, adapter):
+        if incremental and not self._claim(incremental, key, adapter):
             # distributed mode: another live process exports this article (or just did)
             self.stats.inc_value("state/claimed_elsewhere")
             raise DropItem(f"claimed_elsewhere: {adapter['url']}", log_level="INFO")
         adapter["change"] = change
         return item
+
+    def _claim(self, incremental: Any, key: str, adapter: ItemAdapter) -> bool:
+        try:
+            return incremental.claim(key, adapter)
+        except RedisUnavailable as exc:  # the shared state is gone: nothing more can be exported
+            self.stats.inc_value("state/unavailable")
+            if not self.stats.get_value(FATAL_STAT):
+                self.stats.set_value(FATAL_STAT, str(exc))
+                _close(self.crawler, "state_unavailable")
+            raise DropItem(f"state_unavailable: {adapter['url']}", log_level="INFO") from None
+
+
+def _close(crawler: Crawler, reason: str) -> None:
+    from scrapy.utils.defer import deferred_from_coro
+
+    if crawler.engine is not None and crawler.engine.spider is not None:
+        deferred_from_coro(crawler.engine.close_spider_async(reason=reason))

@@ -67,6 +67,7 @@ class RedisServer:
     url: str
     port: int
     process: subprocess.Popen[bytes]
+    command: list[str]
 
     def client(self) -> Any:
         import redis
@@ -74,12 +75,32 @@ class RedisServer:
         return redis.Redis.from_url(self.url)
 
     def stop(self) -> None:
-        self.process.kill()
+        if self.process.poll() is None:
+            self.process.kill()
         self.process.wait(timeout=10)
 
+    def shutdown(self) -> None:
+        """Stop as ``systemctl stop`` does (SIGTERM): with persistence on, Redis saves first."""
+        self.process.terminate()
+        self.process.wait(timeout=60)
 
-def start_redis(directory: Path) -> RedisServer:
-    """``redis-server`` on a free loopback port, no persistence, its files in ``directory``."""
+    def start(self) -> None:
+        """Start again, same port, same files (after :meth:`shutdown`)."""
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: self.client().ping(), 60, "redis-server to answer PING")
+        except TimeoutError:
+            self.stop()
+            raise
+
+    def restart(self) -> None:
+        self.shutdown()
+        self.start()
+
+
+def start_redis(directory: Path, persistence: bool = False) -> RedisServer:
+    """``redis-server`` on a free loopback port, its files in ``directory``; no persistence, or
+    ``persistence``: the append-only file as the README recommends (appendonly yes, fsync every second)."""
     if not Path(REDIS_SERVER).exists():
         missing("redis-server", "install Debian's redis-server (scripts/install-system-packages.sh)")
     try:
@@ -88,12 +109,11 @@ def start_redis(directory: Path) -> RedisServer:
         missing("the redis package", "pip install -e '.[test]'")
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
-         "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    server = RedisServer(f"redis://127.0.0.1:{port}/0", port, process)
+    aof = ["--appendonly", "yes", "--appendfsync", "everysec"] if persistence else ["--appendonly", "no"]
+    command = [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+               "--save", "", *aof, "--protected-mode", "yes", "--daemonize", "no"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = RedisServer(f"redis://127.0.0.1:{port}/0", port, process, command)
     try:
         wait_until(lambda: server.client().ping(), 20, "redis-server to answer PING")
     except TimeoutError:

@@ -133,10 +133,8 @@ def distributed_spider(redis_url: str, **args: Any) -> ArabsTodaySpider:
 
 
 def join(spider: ArabsTodaySpider) -> None:
-    """``DistributedCrawl.join`` without the reactor: one heartbeat, and registration."""
-    crawl = spider.distributed
-    crawl.worker.beat()
-    crawl.server.sadd(crawl.keys.workers, crawl.worker.id)
+    """``DistributedCrawl.join`` without the reactor: one heartbeat, the run's epoch, registration."""
+    spider.distributed.register()
 
 
 # -- off by default ------------------------------------------------------------------------------
@@ -156,6 +154,20 @@ def test_single_machine_crawl_imports_no_redis(small_replica: RunningReplica, tm
     assert not {m for m in imported if m.split(".")[0] in {"redis", "scrapy_redis"}}
     assert "newscrawl.frontier" not in imported
     assert feed_urls(tmp_path / "plain.jsonl")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-a", "source=replica"], "give -a base_url=URL"),
+    (["-a", "site=all"], "-a site=all: distributed mode crawls one site"),
+    (["-a", "discover=sitemap", "-a", "base_url=http://127.0.0.1:9"], "crawls section listings only"),
+])
+def test_what_distributed_mode_cannot_do_is_a_usage_error(args: list[str], message: str) -> None:
+    """One line and status 2 from both commands, before anything runs (no Redis needed)."""
+    for command in (["crawl", "arabstoday", "-O", "/dev/null:jsonlines"], ["push-seeds"]):
+        proc = subprocess.run([sys.executable, "-m", "scrapy", *command, "-s", "REDIS_URL=redis://127.0.0.1:9/0",
+                               *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, proc.stderr[-3000:]
+        assert message in proc.stderr.splitlines()[-1] and "Traceback" not in proc.stderr
 
 
 def test_distributed_mode_installs_scrapy_redis(redis_server: RedisServer) -> None:
@@ -204,6 +216,7 @@ def test_seeds_are_read_in_start(redis_server: RedisServer) -> None:
     article = "http://127.0.0.1:9/40/101234-title"
     seeds.push(spider.distributed.server, spider.distributed.keys,
                [*seeds.listing_seeds(args), seeds.article_seed(args, article)])
+    join(spider)  # the scheduler opens before start() is read
 
     async def collect() -> list[Request]:
         return [request async for request in spider.start()]
@@ -246,16 +259,21 @@ def test_leases_end_with_the_work_and_come_back_from_dead_workers(redis_server: 
     entry = ListingEntry("http://127.0.0.1:9/40/7-x", "syria", "t", None, None, None)
     queue.push(one._request(entry.url, entry))
     queue.push(one._listing_request(one.site.section("syria"), 2))
+    queue.push(one._listing_request(one.site.section("syria"), 2))  # a duplicate: never queued
+    assert crawl.server.zcard(crawl.keys.queue) == 0  # staged: sent with the next sync
 
-    first = queue.pop()
+    first = queue.pop()  # one round trip: the pushes, then a batch of pops, each a lease
     lease = first.meta[LEASE_META]
-    assert crawl.server.hlen(crawl.keys.processing) == 1 and len(queue) == 1
+    assert crawl.server.hlen(crawl.keys.processing) == 2 and len(queue) == 0
     crawl.output_started(lease)
     crawl.output_done(lease)  # a callback that produced no item: its work is over
-    assert crawl.server.hlen(crawl.keys.processing) == 0
+    assert crawl.server.hlen(crawl.keys.processing) == 2  # staged...
+    crawl.sync()
+    assert crawl.server.hlen(crawl.keys.processing) == 1  # ...and ended with the next sync
 
-    second = queue.pop()
-    queue.push(second.replace(dont_filter=True))  # a retry: back in the queue, lease ended with it
+    held = queue.pop()
+    queue.push(held.replace(dont_filter=True))  # a retry: back in the queue, lease ended with it
+    crawl.sync()
     assert crawl.server.hlen(crawl.keys.processing) == 0 and len(queue) == 1
 
     held = queue.pop()
@@ -271,10 +289,12 @@ def test_leases_end_with_the_work_and_come_back_from_dead_workers(redis_server: 
 
 def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_server: RedisServer) -> None:
     """Scrapy buffers a callback's output before queueing it: a lease released when the output is
-    consumed could lose the next-page request to a SIGKILL. It waits for each child to be queued."""
+    consumed could lose the next-page request to a SIGKILL. It waits for each child to be staged,
+    and ends in the same sync as the last child's push."""
     from scrapy.http import HtmlResponse
+    from scrapy_redis.dupefilter import RFPDupeFilter
 
-    from newscrawl.frontier import LeasedPriorityQueue, LeaseMiddleware
+    from newscrawl.frontier import LeasedPriorityQueue, LeasedScheduler, LeaseMiddleware
     from newscrawl.frontier_keys import PARENT_META
 
     spider = distributed_spider(redis_server.url)
@@ -297,11 +317,19 @@ def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_se
 
     assert asyncio.run(consume()) == [child, item]
     assert child.meta[PARENT_META] == request.meta[LEASE_META]
+    crawl.sync()
     assert crawl.server.hlen(crawl.keys.processing) == 1  # output consumed, nothing settled yet
-    crawl.child_queued(child)
-    assert crawl.server.hlen(crawl.keys.processing) == 1  # the item is still in the pipelines
     crawl._item_dropped(item, response)  # e.g. unchanged since the last run
+    crawl.sync()
+    assert crawl.server.hlen(crawl.keys.processing) == 1  # the child is not staged yet
+    scheduler = LeasedScheduler.from_crawler(spider.crawler)  # open() without its reactor parts:
+    scheduler.spider, scheduler.queue = spider, queue
+    scheduler.df = RFPDupeFilter.from_spider(spider)
+    scheduler.enqueue_request(child)
+    assert crawl._staged.ends == [request.meta[LEASE_META]]  # the end goes with the child's push
+    crawl.sync()
     assert crawl.server.hlen(crawl.keys.processing) == 0
+    assert crawl.server.zcard(crawl.keys.queue) == 1
 
 
 def test_claims_are_atomic_between_processes(redis_server: RedisServer) -> None:
@@ -311,6 +339,7 @@ def test_claims_are_atomic_between_processes(redis_server: RedisServer) -> None:
     client = redis_server.client()
     a = RedisStateStore(redis_server.url, Worker(client))
     b = RedisStateStore(redis_server.url, Worker(client))
+    assert a.get("arabstoday:40/1") is None
     a.worker.beat()
     b.worker.beat()
     assert a.claim("arabstoday:40/1", "fp1")
@@ -443,6 +472,113 @@ def test_push_seeds_refuses_to_reset_a_running_crawl(redis_server: RedisServer,
     assert client.llen(keys.start) == len(SECTIONS)
     assert "added to the current run" in push_seeds(redis_server, small_replica, "--keep")
     assert client.llen(keys.start) == 2 * len(SECTIONS)
+
+
+# -- Redis outages (issue 11) ---------------------------------------------------------------------
+
+
+def exit_of(process: subprocess.Popen[bytes], feed: Path, timeout: float = 180) -> tuple[int, str]:
+    """The exit status and log of a crawl process (killed if it does not exit in ``timeout``)."""
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    return process.returncode, feed.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+
+
+def outage_mid_crawl(redis: RedisServer, processes: list[subprocess.Popen[bytes]], feeds: list[Path]) -> None:
+    """Stop Redis (as systemctl does) once the crawl is under way — requests seen, leases held — and
+    only once every crawl process has seen it gone (its log says so)."""
+    client = redis.client()
+    keys = FrontierKeys.from_settings(Settings(), "arabstoday")
+    wait_until(lambda: client.scard(keys.workers) == len(processes) and client.scard(keys.dupefilter) > 100
+               and client.hlen(keys.processing) > 0, 120, "the crawl to be under way", interval=0.02)
+    redis.shutdown()
+    for process, feed in zip(processes, feeds, strict=True):
+        log = feed.with_suffix(".log")
+        wait_until(lambda p=process, log=log: "unreachable" in log.read_text(errors="replace")
+                   or p.poll() is not None, 120, "the crawl process to see Redis gone")
+
+
+def test_redis_restarted_with_persistence_loses_nothing(small_replica: RunningReplica,
+                                                        tmp_path: Path) -> None:
+    """Redis restarted mid-crawl, its append-only file on: the processes reconnect, keep their leases
+    and finish — exit 0, every article exported exactly once, nothing left in the frontier."""
+    redis = start_redis(tmp_path / "redis", persistence=True)
+    try:
+        expected = expected_urls(small_replica)
+        push_seeds(redis, small_replica)
+        feeds = [tmp_path / "one.jsonl", tmp_path / "two.jsonl"]
+        processes = [start_worker(redis, small_replica, feed) for feed in feeds]
+        outage_mid_crawl(redis, processes, feeds)
+        redis.start()
+        logs = "".join(finish(process, feed) for process, feed in zip(processes, feeds, strict=True))
+        exported = feed_urls(feeds[0]) + feed_urls(feeds[1])
+        duplicates = [url for url, n in Counter(exported).items() if n > 1]
+        assert not duplicates, f"{len(duplicates)} articles exported twice, e.g. {duplicates[:3]}"
+        assert set(exported) == expected, (len(expected - set(exported)), len(set(exported) - expected))
+        assert logs.count("is back after") == 2  # both rode the outage out
+        assert "has no persistence" not in logs and "'frontier/redis_persistence': 'aof'" in logs
+        assert frontier_left(redis) == {"queued": 0, "leased": 0, "seeds": 0, "workers": 0}
+        assert redis.client().hlen("newscrawl:state:articles") == len(expected)
+    finally:
+        redis.stop()
+
+
+def test_redis_restarted_without_persistence_stops_the_run_with_status_1(small_replica: RunningReplica,
+                                                                          tmp_path: Path) -> None:
+    """The README's old advice (``--save ''``): Redis comes back empty, the queue is gone. Each process
+    warned at start, and now stops with status 1 and the reason — never "finished" with exit 0."""
+    redis = start_redis(tmp_path / "redis")
+    try:
+        push_seeds(redis, small_replica)
+        feeds = [tmp_path / "one.jsonl", tmp_path / "two.jsonl"]
+        processes = [start_worker(redis, small_replica, feed) for feed in feeds]
+        outage_mid_crawl(redis, processes, feeds)
+        redis.start()
+        for process, feed in zip(processes, feeds, strict=True):
+            status, log = exit_of(process, feed)
+            assert status == 1, log[-4000:]
+            assert "has no persistence (save '' and appendonly no)" in log
+            reason = re.findall(r"^scrapy: error: (.*)$", log, re.MULTILINE)
+            assert len(reason) == 1 and "restarted without persistence" in reason[0], log[-4000:]
+            assert "'finish_reason': 'redis_unavailable'" in log
+            assert "Traceback" not in log
+    finally:
+        redis.stop()
+
+
+def test_redis_gone_longer_than_the_wait_stops_with_status_1_and_keeps_the_frontier(
+        small_replica: RunningReplica, tmp_path: Path) -> None:
+    """Redis down for longer than NEWSCRAWL_REDIS_WAIT: the process stops with status 1, writing
+    nothing more; the frontier it leaves (queue, its leases) is whole, so a process started once Redis
+    is back finishes the run: together they exported every article (at least once)."""
+    redis = start_redis(tmp_path / "redis", persistence=True)
+    try:
+        expected = expected_urls(small_replica)
+        push_seeds(redis, small_replica)
+        first = tmp_path / "first.jsonl"
+        process = start_worker(redis, small_replica, first, "-s", "NEWSCRAWL_REDIS_WAIT=2")
+        outage_mid_crawl(redis, [process], [first])
+        status, log = exit_of(process, first)
+        assert status == 1, log[-4000:]
+        reason = re.findall(r"^scrapy: error: (.*)$", log, re.MULTILINE)
+        assert len(reason) == 1 and "unreachable for" in reason[0], log[-4000:]
+        assert "NEWSCRAWL_REDIS_WAIT=2" in reason[0] and "Traceback" not in log
+
+        redis.start()
+        left = frontier_left(redis)
+        assert left["queued"] + left["leased"] > 0  # what the stopped process held or had not reached
+        second = tmp_path / "second.jsonl"
+        log = finish(start_worker(redis, small_replica, second), second)
+        again = feed_urls(second)
+        assert len(again) == len(set(again))
+        assert set(feed_urls(first)) | set(again) == expected
+        assert "'frontier/recovered'" in log or left["leased"] == 0
+        assert frontier_left(redis) == {"queued": 0, "leased": 0, "seeds": 0, "workers": 0}
+    finally:
+        redis.stop()
 
 
 # -- scrapyd -----------------------------------------------------------------------------------

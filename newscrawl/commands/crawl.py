@@ -16,6 +16,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from newscrawl.arguments import ArgumentError, CrawlArguments
+from newscrawl.distributed import check_arguments as check_distributed_arguments
+from newscrawl.frontier_keys import frontier_url
 from newscrawl.render import BrowserUnavailable, preflight
 from newscrawl.report import REPORT_FAILED_STAT
 from newscrawl.stories import copy_mode
@@ -28,7 +30,9 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
             arguments = CrawlArguments.from_kwargs(dict(opts.spargs))
-        except ArgumentError as exc:
+            if frontier_url(self.settings):  # distributed mode: what it cannot honour is a usage error
+                check_distributed_arguments(arguments)
+        except (ArgumentError, ValueError) as exc:
             raise UsageError(str(exc), print_help=False) from None
         _check_database_url(self.settings.get("NEWSCRAWL_DATABASE"))
         try:

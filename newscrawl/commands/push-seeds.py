@@ -21,6 +21,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
 from newscrawl.arguments import ArgumentError, CrawlArguments
+from newscrawl.distributed import check_arguments
 from newscrawl.frontier_keys import FrontierKeys, frontier_url
 
 
@@ -61,6 +62,7 @@ class Command(ScrapyCommand):
         try:
             url = frontier_url(self.settings)
             arguments = CrawlArguments.from_kwargs(dict(opts.spargs))
+            check_arguments(arguments)
         except (ArgumentError, ValueError) as exc:
             raise UsageError(str(exc), print_help=False) from None
         if url is None:
