@@ -151,7 +151,8 @@ class DatabaseFeedStorage(BlockingFeedStorage):
         self.uri = uri
         self.crawler = crawler
         self.stored = False
-        self.result: Any = None
+        self.result: Any = None  # what the upsert did (newscrawl.database.Stored)
+        self._sink: DatabaseSink | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, uri: str, *,
@@ -185,4 +186,5 @@ class DatabaseFeedStorage(BlockingFeedStorage):
                 record = json.loads(line)
                 records.append((identity_of(record), record))
         file.close()
+        assert self._sink is not None
         self.result = self._sink.store(records)

@@ -218,3 +218,45 @@ def test_a_requested_section_that_gave_nothing_is_a_red_zero_bar() -> None:
     page = Selector(text=render_page(record, [], "t"))
     assert page.css("#chart-sections g.bar::attr(data-label)").getall() == ["syria", "sports"]
     assert page.css("#chart-sections g.bar.low::attr(data-label)").getall() == ["sports"]
+
+
+# --- where the history is kept ----------------------------------------------------------------------
+
+def test_the_sqlite_state_keeps_runs_even_once_closed(tmp_path: Path) -> None:
+    from newscrawl.state import StateStore, last_runs
+
+    store = StateStore(tmp_path / "state.sqlite")
+    store.add_run("arabstoday", report(1))
+    store.close()  # the report is built when the crawl may have closed its store already
+    store.add_run("arabstoday", report(2))
+    store.add_run("other", report(9))
+    kept = last_runs(tmp_path / "state.sqlite", 5, "arabstoday")
+    assert [r["articles"]["exported"] for r in kept] == [1, 2]
+    assert [r["articles"]["exported"] for r in store.last_runs(1)] == [9]
+
+
+def test_the_redis_state_keeps_runs_and_scrapy_runs_reads_them(tmp_path: Path) -> None:
+    from newscrawl.state_redis import RedisStateStore
+    from tests.servers import start_redis
+
+    redis = start_redis(tmp_path / "redis")
+    try:
+        store = RedisStateStore(redis.url)
+        for n in (1, 2, 3):
+            store.add_run("arabstoday", report(n, start=f"2026-01-0{n} 00:00:00+00:00"))
+        store.close()
+        assert [r["articles"]["exported"] for r in store.last_runs(2, "arabstoday")] == [2, 3]
+        proc = subprocess.run([sys.executable, "-m", "scrapy", "runs", "-s", f"REDIS_URL={redis.url}"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        redis.stop()
+    assert proc.returncode == 0, proc.stderr
+    assert [line.split()[:2] + [line.split()[4]] for line in proc.stdout.splitlines()[1:]] == [
+        [f"2026-01-0{n}", "00:00:00", str(n)] for n in (1, 2, 3)]
+
+
+def test_scrapy_runs_says_where_to_look() -> None:
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "runs"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2
+    assert "give --state PATH (the crawls' -a state=) or -s NEWSCRAWL_DATABASE=URL" in proc.stderr
