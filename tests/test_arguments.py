@@ -26,29 +26,43 @@ def _error_line(log: str) -> str:
     return errors[0]
 
 
+#: The mistakes of the issue, each through `scrapy crawl` as a user makes it.
 @pytest.mark.parametrize(("args", "expected"), [
     (("-a", "sectoins=syria"), "-a sectoins: unknown argument (did you mean 'sections'?)"),
     (("-a", "sections=nosuch"), "unknown section 'nosuch' of site arabstoday; known: arab, syria, world"),
-    (("-a", "sections=syra"), "unknown section 'syra' of site arabstoday (did you mean 'syria'?)"),
-    (("-a", "site=arabstody"), "unknown site 'arabstody' (did you mean 'arabstoday'?); known: arabstoday,"),
-    (("-a", "site=emiratesvoice", "-a", "sections=syria"), "unknown section 'syria' of site emiratesvoice"),
-    (("-a", "discover=rs"), "expected one of listings, rss, sitemap, backfill (did you mean 'rss'?)"),
     (("-a", "discover=rss", "-a", "since=2025-05-01", "-a", "until=2025-04-01"),
      "-a since=2025-05-01 is after -a until=2025-04-01: the window is empty"),
     (("-a", "source=replica", "-a", "base_url=http://127.0.0.1:1"),
      "-a source=replica with -a base_url=: source=replica starts a replica of its own"),
-    (("-a", "replica_seed=4"), "-a replica_seed=: applies to -a source=replica only"),
-    (("-a", "source=replica", "-a", "replica_seed=x"), "-a replica_seed='x': expected a whole number"),
-    (("-a", "source=replica", "-a", "replica_faults=5xy=0.1"), "unknown fault kind '5xy'; known kinds: 5xx"),
-    (("-a", "discover=sitemap", "-a", "max_pages=2"), "-a max_pages=2: applies to discover=listings only"),
-    (("-a", "since=2025-04-31"), "-a since='2025-04-31': expected an ISO date"),
-    (("-a", "tags=المدينة-طنجة"), "-a tags=المدينة-طنجة: applies to discover=rss only"),
 ])
 def test_bad_arguments_are_one_line_usage_errors(tmp_path: Path, args: tuple[str, ...], expected: str):
     result = run_crawl(tmp_path, *args)
     assert result.returncode == 2, result.log[-3000:]
     assert expected in _error_line(result.log)
     assert not (tmp_path / "items.jsonl").exists()  # refused before anything started
+
+
+#: The same check, in process, for every other kind of mistake (the command turns each into exit 2).
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({"sections": "syra"}, "unknown section 'syra' of site arabstoday (did you mean 'syria'?)"),
+    ({"site": "arabstody"}, "unknown site 'arabstody' (did you mean 'arabstoday'?); known: arabstoday,"),
+    ({"site": "emiratesvoice", "sections": "syria"}, "unknown section 'syria' of site emiratesvoice"),
+    ({"discover": "rs"}, "expected one of listings, rss, sitemap, backfill (did you mean 'rss'?)"),
+    ({"source": "replica", "hosts": '{"arabstoday": "http://127.0.0.1:1"}'},
+     "-a source=replica with -a hosts=: source=replica starts a replica of its own"),
+    ({"replica_seed": "4"}, "-a replica_seed=: applies to -a source=replica only"),
+    ({"source": "replica", "replica_seed": "x"}, "-a replica_seed='x': expected a whole number"),
+    ({"source": "replica", "replica_faults": "5xy=0.1"}, "unknown fault kind '5xy'; known kinds: 5xx"),
+    ({"discover": "sitemap", "max_pages": "2"}, "-a max_pages=2: applies to discover=listings only"),
+    ({"discover": "backfill", "id_from": "1", "id_to": "2", "since": "2025-01-01"},
+     "-a since=2025-01-01: does not apply to discover=backfill"),
+    ({"since": "2025-04-31"}, "-a since='2025-04-31': expected an ISO date"),
+    ({"tags": "المدينة-طنجة"}, "-a tags=المدينة-طنجة: applies to discover=rss only"),
+])
+def test_every_kind_of_mistake_is_named(kwargs: dict[str, str], expected: str):
+    with pytest.raises(ArgumentError) as error:
+        CrawlArguments.from_kwargs(dict(kwargs))
+    assert expected in str(error.value)
 
 
 def test_scrapy_sites_validates_its_site_argument():
