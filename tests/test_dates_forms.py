@@ -160,9 +160,10 @@ OTHER_FORMS = [
 
 
 def _ids(cases: list[tuple]) -> list[str]:
-    # Invisible characters as "?": an id with a backslash escape cannot be selected by name
-    # (mutation runs select tests by id).
-    return ["".join(ch if ch.isprintable() else "?" for ch in c[0])[:60] for c in cases]
+    # Invisible characters as "?", spaces collapsed and trimmed: an id with a backslash escape or an
+    # outer space cannot be selected by name (mutation runs select tests by id).
+    return [" ".join("".join(ch if ch.isprintable() else "?" for ch in c[0]).split())[:60].strip() or "?"
+            for c in cases]
 
 
 @pytest.mark.parametrize(("text", "expected", "issues"), DAY_PARTS + NUMBER_WORDS + OTHER_FORMS,
