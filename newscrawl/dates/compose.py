@@ -3,11 +3,8 @@ then the calendar date, the relative forms, the zone, and the value."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 from typing import Any
-
-from hijridate import Gregorian
 
 from newscrawl.dates.grammar import Parts, safe_date
 from newscrawl.dates.result import (
@@ -252,6 +249,8 @@ def _check_hijri_day(r: Reading, date_value: _dt.date) -> None:
     info: dict[str, Any] = {"year": None, "month": hm, "day": hdd}
     r.findings["hijri"] = info
     r.findings["calendar"] = "hijri+gregorian"
+    from hijridate import Gregorian  # only for Hijri dates: not loaded by every command-line start
+
     try:
         h = Gregorian.fromdate(date_value).to_hijri()
     except (ValueError, OverflowError):
@@ -363,7 +362,13 @@ def shift(d: _dt.date, unit: str, n: int) -> _dt.date:
     y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
     if not 1 <= y <= 9999:
         raise OverflowError("date out of range")
-    return _dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+    return _dt.date(y, m + 1, min(d.day, days_in_month(y, m + 1)))
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (_dt.date(year, month + 1, 1) - _dt.timedelta(days=1)).day
 
 
 # --------------------------------------------------------------------------

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hijridate import Hijri
-
 from newscrawl.dates.tokens import Tokens
 
 # 12-hour reading: the hour as printed -> the hour of the day, for each day-part word.
@@ -250,6 +248,8 @@ def safe_date(y: int, m: int, d: int) -> _dt.date | None:
 
 
 def hijri_to_gregorian(year: int, month: int, day: int) -> _dt.date | None:
+    from hijridate import Hijri  # only for Hijri dates: not loaded by every command-line start
+
     try:
         return Hijri(year, month, day).to_gregorian()
     except (ValueError, OverflowError, TypeError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = _dt.UTC
 Zone = tuple[str, _dt.tzinfo]  # (key as reported in findings, tzinfo)
@@ -59,6 +58,8 @@ def named(name: str) -> _dt.tzinfo:
     """The ZoneInfo of an IANA name (loaded once)."""
     tz = _ZONE_CACHE.get(name)
     if tz is None:
+        from zoneinfo import ZoneInfo  # loaded with the first named zone, not at every start
+
         tz = _ZONE_CACHE[name] = ZoneInfo(name)
     return tz
 
@@ -97,5 +98,5 @@ def resolve_tz(tz: str | _dt.tzinfo | None) -> Zone | None:
         return fixed(m.group(1), int(m.group(2)), int(m.group(3) or 0))
     try:
         return name, named(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+    except (LookupError, ValueError, OSError) as exc:  # ZoneInfoNotFoundError is a KeyError
         raise ValueError(f"unknown time zone: {tz!r}") from exc
