@@ -69,28 +69,10 @@ def routes(resource: ReplicaResource, options: DiscoveryOptions) -> list[tuple[r
     """The discovery routes of ``resource``'s catalogue, to put in front of its own."""
     cat = resource.catalogue
     months = _Months(cat)
-    tags = _Tags(cat)
 
     def robots(request: Request, match: re.Match[str], base: str) -> Response:
         body = pages.robots_txt() + f"Sitemap: {base}/sitemap.xml\n"
         return Response(content_type=TEXT, body=body.encode())
-
-    def site_feed(request: Request, match: re.Match[str], base: str) -> Response:
-        return _feed(cat, cat.latest(options.rss_items), base, cat.site.name)
-
-    def section_feed(request: Request, match: re.Match[str], base: str) -> Response:
-        section = next((s for s in cat.sections if s.feed_slug == match["slug"]), None)
-        if section is None:
-            return resource.not_found(base)
-        heads = [h for h in cat.section_latest(section, options.rss_items) if h.index != cat.seed_index]
-        return _feed(cat, heads, base, f"{cat.site.name} - {section.name}")
-
-    def tag_feed(request: Request, match: re.Match[str], base: str) -> Response:
-        indices = tags.articles(match["tag"])
-        if not indices:
-            return resource.not_found(base)
-        heads = [cat.head(i) for i in indices[:options.rss_items]]
-        return _feed(cat, heads, base, f"{cat.site.name} - {match['tag']}")
 
     def index(request: Request, match: re.Match[str], base: str) -> Response:
         suffix = ".xml.gz" if options.gzip_sitemaps else ".xml"
@@ -132,9 +114,7 @@ def routes(resource: ReplicaResource, options: DiscoveryOptions) -> list[tuple[r
 
     return [
         (re.compile(r"^/robots\.txt$"), robots),
-        (re.compile(r"^/(?:ar/)?rss/?$"), site_feed),
-        (re.compile(r"^/(?P<slug>[a-z0-9-]+)/rss\.xml$"), section_feed),
-        (re.compile(r"^/rss/(?P<tag>[^/]+)/?$"), tag_feed),
+        *_feed_routes(resource, options),
         (re.compile(r"^/sitemap\.xml$"), index),
         (re.compile(r"^/sitemaps/attack-(?P<kind>[a-z]+)\.xml(?:\.gz)?$"), attack),
         (re.compile(r"^/sitemaps/(?P<month>\d{4}-\d{2})\.xml(?P<gz>\.gz)?$"), month),
@@ -143,6 +123,36 @@ def routes(resource: ReplicaResource, options: DiscoveryOptions) -> list[tuple[r
 
 
 # --- RSS ------------------------------------------------------------------------------------------
+def _feed_routes(resource: ReplicaResource,
+                 options: DiscoveryOptions) -> list[tuple[re.Pattern[str], Handler]]:
+    """The feeds: the site's (``/ar/rss``, ``/rss``), a section's by slug, a tag's."""
+    cat = resource.catalogue
+    tags = _Tags(cat)
+
+    def site_feed(request: Request, match: re.Match[str], base: str) -> Response:
+        return _feed(cat, cat.latest(options.rss_items), base, cat.site.name)
+
+    def section_feed(request: Request, match: re.Match[str], base: str) -> Response:
+        section = next((s for s in cat.sections if s.feed_slug == match["slug"]), None)
+        if section is None:
+            return resource.not_found(base)
+        heads = [h for h in cat.section_latest(section, options.rss_items) if h.index != cat.seed_index]
+        return _feed(cat, heads, base, f"{cat.site.name} - {section.name}")
+
+    def tag_feed(request: Request, match: re.Match[str], base: str) -> Response:
+        indices = tags.articles(match["tag"])
+        if not indices:
+            return resource.not_found(base)
+        heads = [cat.head(i) for i in indices[:options.rss_items]]
+        return _feed(cat, heads, base, f"{cat.site.name} - {match['tag']}")
+
+    return [
+        (re.compile(r"^/(?:ar/)?rss/?$"), site_feed),
+        (re.compile(r"^/(?P<slug>[a-z0-9-]+)/rss\.xml$"), section_feed),
+        (re.compile(r"^/rss/(?P<tag>[^/]+)/?$"), tag_feed),
+    ]
+
+
 def rfc822(when: datetime) -> str:
     """``Tue, 22 Apr 2025 10:18:00 GMT``: RSS 2.0's pubDate."""
     return format_datetime(when, usegmt=True)
