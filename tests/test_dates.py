@@ -449,17 +449,16 @@ TZ_CASES = [
 
 
 def _ids(cases: list[tuple]) -> list[str]:
-    # Invisible characters as "?", spaces collapsed and trimmed: an id with a backslash escape or an
-    # outer space cannot be selected by name (mutation runs select tests by id).
-    return [" ".join("".join(ch if ch.isprintable() else "?" for ch in c[0]).split())[:60].strip() or "?"
-            for c in cases]
+    # Row numbers (the assertion shows the text): mutation runs select tests by id, and ids made of
+    # Arabic text were not always found again by name.
+    return [f"row{i:03d}" for i in range(len(cases))]
 
 
 @pytest.mark.parametrize(("text", "expected", "issues"), CASES, ids=_ids(CASES))
 def test_table(text: str, expected: str | None, issues: tuple[str, ...]) -> None:
     res = parse_date(text)
-    assert res.value == expected, res
-    assert res.issues == issues, res
+    assert res.value == expected, (text, res)
+    assert res.issues == issues, (text, res)
     assert "error" not in res.findings
     assert bool(res) is (expected is not None)
     json.dumps(res.findings, ensure_ascii=False)
@@ -468,15 +467,15 @@ def test_table(text: str, expected: str | None, issues: tuple[str, ...]) -> None
 @pytest.mark.parametrize(("text", "expected", "issues"), NOW_CASES, ids=_ids(NOW_CASES))
 def test_table_with_now(text: str, expected: str | None, issues: tuple[str, ...]) -> None:
     res = parse_date(text, now=NOW)
-    assert res.value == expected, res
-    assert res.issues == issues, res
+    assert res.value == expected, (text, res)
+    assert res.issues == issues, (text, res)
 
 
 @pytest.mark.parametrize(("text", "tz", "expected", "issues"), TZ_CASES, ids=_ids(TZ_CASES))
 def test_table_with_default_tz(text: str, tz: str, expected: str, issues: tuple[str, ...]) -> None:
     res = parse_date(text, default_tz=tz)
-    assert res.value == expected, res
-    assert res.issues == issues, res
+    assert res.value == expected, (text, res)
+    assert res.issues == issues, (text, res)
 
 
 def test_table_is_large() -> None:
@@ -689,7 +688,7 @@ def test_date_like_noise_never_raises(text: str, with_now: bool) -> None:
         "10:18:" * 300,
         "x" * 100000,
     ],
-    ids=lambda t: repr(t[:12]) + f"x{len(t)}",
+    ids=[f"case{i}" for i in range(10)],
 )
 def test_pathological_input_is_not_a_date(text: str) -> None:
     # How long these take is measured by bench.dates (worst-case inputs), never asserted here.

@@ -160,23 +160,22 @@ OTHER_FORMS = [
 
 
 def _ids(cases: list[tuple]) -> list[str]:
-    # Invisible characters as "?", spaces collapsed and trimmed: an id with a backslash escape or an
-    # outer space cannot be selected by name (mutation runs select tests by id).
-    return [" ".join("".join(ch if ch.isprintable() else "?" for ch in c[0]).split())[:60].strip() or "?"
-            for c in cases]
+    # Row numbers (the assertion shows the text): mutation runs select tests by id, and ids made of
+    # Arabic text were not always found again by name.
+    return [f"row{i:03d}" for i in range(len(cases))]
 
 
 @pytest.mark.parametrize(("text", "expected", "issues"), DAY_PARTS + NUMBER_WORDS + OTHER_FORMS,
                          ids=_ids(DAY_PARTS + NUMBER_WORDS + OTHER_FORMS))
 def test_forms(text: str, expected: str | None, issues: tuple[str, ...]) -> None:
     res = parse_date(text)
-    assert (res.value, res.issues) == (expected, issues), res
+    assert (res.value, res.issues) == (expected, issues), (text, res)
 
 
 @pytest.mark.parametrize(("text", "expected", "issues"), FUTURE_AND_RELATIVE, ids=_ids(FUTURE_AND_RELATIVE))
 def test_relative_forms(text: str, expected: str | None, issues: tuple[str, ...]) -> None:
     res = parse_date(text, now=NOW)
-    assert (res.value, res.issues) == (expected, issues), res
+    assert (res.value, res.issues) == (expected, issues), (text, res)
     without = parse_date(text)
     assert without.value is None
     if expected is not None:
