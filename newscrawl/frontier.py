@@ -196,6 +196,7 @@ class _Work:
 
     pending: int = 0
     output_done: bool = False
+    failed: bool = False  # an item of it failed in the pipelines: not exported, so the lease is kept
     slots: tuple[Any, ...] = ()  # the feed slots holding its item: the lease waits for them all
 
 
@@ -255,7 +256,7 @@ class DistributedCrawl:
         for handler, signal in ((self._spider_idle, signals.spider_idle),
                                 (self._item_scraped, signals.item_scraped),
                                 (self._item_dropped, signals.item_dropped),
-                                (self._item_dropped, signals.item_error),
+                                (self._item_failed, signals.item_error),
                                 (self._feed_slot_closed, signals.feed_slot_closed),
                                 (self._engine_stopped, signals.engine_stopped)):
             crawler.signals.connect(handler, signal=signal)
@@ -321,6 +322,7 @@ class DistributedCrawl:
             self.worker.stop()
             return 0
         if moved:
+            self.crawler.stats.set_value("frontier/requeued_at_exit", moved)
             logger.warning("%d leased requests were not finished (or their feed not stored): back in the"
                            " queue for the other processes or the next run", moved)
         return moved
@@ -454,6 +456,16 @@ class DistributedCrawl:
         work.pending -= 1
         self._settle(lease, work)  # type: ignore[arg-type]
 
+    def _item_failed(self, item: Any, response: Response | None = None) -> None:
+        """A pipeline raised on an item of this lease: it was not exported, so the lease is not
+        ended. It stays held, and goes back to the queue when this process leaves."""
+        lease = _lease_of(response)
+        work = self._work.get(lease) if lease else None
+        if work is None:
+            return
+        work.failed = True
+        self._item_dropped(item, response)
+
     def child_done(self, parent: str | None) -> None:
         """A request produced by a leased response was staged for the queue."""
         work = self._work.get(parent) if parent else None
@@ -463,6 +475,10 @@ class DistributedCrawl:
 
     def _settle(self, lease: str, work: _Work) -> None:
         if not work.output_done or work.pending > 0:
+            return
+        if work.failed:
+            del self._work[lease]
+            self.crawler.stats.inc_value("frontier/kept_after_item_error")
             return
         if not work.slots:
             self._end(lease)

@@ -256,6 +256,23 @@ def _link_of(server: redis.Redis) -> Link:
     return link
 
 
+class LinkedCalls:
+    """``target`` whose methods named in ``calls`` (those that talk to Redis) run through
+    ``link.call``: each call, as a whole, rides out an outage (an optimistic transaction is made
+    again from the start). Everything else is the target's own."""
+
+    def __init__(self, target: Any, link: Link, calls: Iterable[str]) -> None:
+        self._target = target
+        self._link = link
+        self._calls = frozenset(calls)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if name not in self._calls:
+            return value
+        return lambda *args, **kwargs: self._link.call(value, *args, **kwargs)
+
+
 def worker_alive(server: redis.Redis, worker_id: str) -> bool:
     """A crawl process is alive while its heartbeat key exists."""
     return bool(server.exists(WORKER_KEY_PREFIX + worker_id))
@@ -374,10 +391,13 @@ class RedisStateStore:
         return len(states)
 
     def stories(self) -> RedisStoryStore:
-        """The story index beside this state, shared by every process (:mod:`newscrawl.stories_redis`)."""
+        """The story index beside this state, shared by every process (:mod:`newscrawl.stories_redis`),
+        each of its calls riding out Redis outages on this store's link."""
         from newscrawl.stories_redis import RedisStoryStore
 
-        return RedisStoryStore(self.server, f"{self.prefix}:story")
+        store = RedisStoryStore(self.server, f"{self.prefix}:story")
+        calls = ("member", "by_exact", "by_bands", "members", "atomically", "count")
+        return LinkedCalls(store, self.link, calls)  # type: ignore[return-value]
 
     def record_failure(self, url: str, reason: str, attempts: int, meta: dict[str, Any]) -> None:
         """Kept for the next run; not once Redis is gone (the request's lease stays, and comes back)."""

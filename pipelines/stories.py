@@ -9,6 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newscrawl.frontier_keys import RedisUnavailable
 from newscrawl.incremental import identity_of
 from newscrawl.signature import signature
 from newscrawl.stories import StoryBackend, StoryIndex, copy_mode
@@ -57,7 +58,11 @@ class StoryPipeline:
         adapter = ItemAdapter(item)
         index = self.index or self._open()
         identity = identity_of(adapter)
-        found = index.assign(identity, signature(adapter.get("title"), adapter.get("body")))
+        try:
+            found = index.assign(identity, signature(adapter.get("title"), adapter.get("body")))
+        except RedisUnavailable:  # the shared index is gone: the run stops (verdict/fatal), unexported
+            self.crawler.stats.inc_value("stories/unavailable")
+            raise DropItem(f"stories_unavailable: {adapter['url']}", log_level="INFO") from None
         adapter["story_id"] = found.story_id
         adapter["copy_of"] = found.copy_of
         stats = self.crawler.stats

@@ -332,6 +332,31 @@ def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_se
     assert crawl.server.zcard(crawl.keys.queue) == 1
 
 
+def test_an_item_that_failed_in_the_pipelines_keeps_its_lease(redis_server: RedisServer) -> None:
+    """A pipeline that raises (e.g. a store it could not reach) did not export the item: its lease is
+    not ended, and goes back to the queue when the process leaves, for another try."""
+    from scrapy.http import HtmlResponse
+
+    from newscrawl.frontier import LeasedPriorityQueue
+
+    spider = distributed_spider(redis_server.url)
+    join(spider)
+    crawl = spider.distributed
+    queue = LeasedPriorityQueue(crawl.server, spider, crawl.keys.queue)
+    entry = ListingEntry("http://127.0.0.1:9/40/7-x", "syria", "t", None, None, None)
+    queue.push(spider._request(entry.url, entry))
+    request = queue.pop()
+    response = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    item = {"url": entry.url}
+    crawl.output_started(request.meta[LEASE_META]).pending += 1  # the callback yielded one item
+    crawl.output_done(request.meta[LEASE_META])
+    crawl._item_failed(item, response)
+    crawl.sync()
+    assert crawl.server.hlen(crawl.keys.processing) == 1 and len(queue) == 0
+    assert crawl.leave() == 1
+    assert len(queue) == 1 and crawl.server.hlen(crawl.keys.processing) == 0
+
+
 def test_claims_are_atomic_between_processes(redis_server: RedisServer) -> None:
     from newscrawl.state import ArticleState
     from newscrawl.state_redis import RedisStateStore, Worker
