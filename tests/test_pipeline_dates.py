@@ -121,7 +121,15 @@ def test_missing_or_empty_stamps_are_no_issue(pipeline):
     assert item["published_at"] is None and item["updated_at"] is None
     assert [e["published_at"] for e in item["related"]] == [None, None]
     assert item["date_issues"] is None
+    item = pipeline.process_item(article("", None))
+    assert item["published_at"] is None and item["date_issues"] is None
     assert [k for k in pipeline.stats.get_stats() if k.startswith("dates/")] == []
+
+
+def test_an_item_without_url_still_gets_its_issue_logged(pipeline, caplog):
+    item = pipeline.process_item(Article(site="arabstoday", published_raw="garbage"))
+    assert [i["issue"] for i in item["date_issues"]] == ["unparsed"]
+    assert [r.getMessage() for r in caplog.records] == ["Date issue unparsed in published_raw 'garbage' of "]
 
 
 def test_each_issue_is_logged_with_its_field_stamp_and_url(pipeline, caplog):
