@@ -114,6 +114,9 @@ FUTURE_AND_RELATIVE = [  # read with NOW
     ("منذ ساعة ونصف", "2025-04-22T10:30:00+00:00", ()),
     ("منذ ساعتين ونصف", "2025-04-22T09:30:00+00:00", ()),
     ("منذ ساعات ونصف", None, ("unparsed",)),
+    ("منذ أسبوع ونصف", None, ("unparsed",)),  # half a week: not read rather than read as a week
+    ("منذ ساعة و دقيقتين", "2025-04-22T10:58:00+00:00", ()),
+    ("قتل 5 أشخاص منذ ساعة", "2025-04-22T11:00:00+00:00", ()),  # the 5 is not the count
     ("بعد ساعتين من الانفجار", None, ("ambiguous",)),
     # Colloquial day words.
     ("بكرة", "2025-04-23", ()),
@@ -159,23 +162,56 @@ OTHER_FORMS = [
 ]
 
 
+# Boundaries and shapes mutation testing found unpinned.
+BOUNDARIES = [
+    ("10:60", None, ("invalid_date",)),
+    ("الساعة الثانية عشرة إلا ربعاً ليلاً", "23:45:00", ()),  # a quarter to midnight
+    ("21 أبريل 2025 الموافق 23 شوال", "2025-04-21", ()),  # the Hijri day without its year, after
+    ("23/10/46 هـ", "2025-04-21", ()),  # a two-digit Hijri year is 14yy
+    ("22/04/2025م 10:18", "2025-04-22T10:18:00", ()),  # م after a numeric year is the calendar
+    ("1446/10/23 الموافق 2025/04/21م", "2025-04-21", ()),  # «الموافق»: the other numeric date is Hijri
+    ("1300/01/01", None, ("ambiguous",)),  # 1300-1600 without a calendar: which one?
+    ("1600/01/01", None, ("ambiguous",)),
+    ("1601/01/01", "1601-01-01", ()),
+    ("1300/01/01 الموافق 1882/11/12", None, ("invalid_date",)),  # Hijri, before the Umm al-Qura table
+    ("1600/01/01 الموافق 2175/01/01", None, ("invalid_date",)),
+    ("1601/01/01 الموافق 2175/01/01", None, ("ambiguous",)),  # two Gregorian dates
+    ("05/11/70", "1970-11-05", ()),  # a two-digit year is 20yy below 70, else 19yy
+    ("05/11/69", "2069-11-05", ()),
+]
+
+
+def test_findings_of_months_numbers_and_relative_amounts() -> None:
+    hijri = parse_date("23 شوال 1446 هـ").findings
+    assert hijri["months"] == [{"name": "شوال", "month": 10, "system": "hijri"}]
+    assert parse_date("15 حزيران (6) 2025").findings["month_number"] == 6
+    assert parse_date("1446/10/23").findings["numeric"] == "1446-10-23"
+    relative = parse_date("منذ ساعة ونصف", now=NOW).findings["relative"]
+    assert relative == [{"unit": "hour", "amount": -1}, {"unit": "minute", "amount": -30}]
+    assert all(type(r["amount"]) is int for r in relative)
+
+
 def _ids(cases: list[tuple]) -> list[str]:
     # Row numbers (the assertion shows the text): mutation runs select tests by id, and ids made of
     # Arabic text were not always found again by name.
     return [f"row{i:03d}" for i in range(len(cases))]
 
 
-@pytest.mark.parametrize(("text", "expected", "issues"), DAY_PARTS + NUMBER_WORDS + OTHER_FORMS,
-                         ids=_ids(DAY_PARTS + NUMBER_WORDS + OTHER_FORMS))
+FORMS = DAY_PARTS + NUMBER_WORDS + OTHER_FORMS + BOUNDARIES
+
+
+@pytest.mark.parametrize(("text", "expected", "issues"), FORMS, ids=_ids(FORMS))
 def test_forms(text: str, expected: str | None, issues: tuple[str, ...]) -> None:
     res = parse_date(text)
     assert (res.value, res.issues) == (expected, issues), (text, res)
+    assert "error" not in res.findings
 
 
 @pytest.mark.parametrize(("text", "expected", "issues"), FUTURE_AND_RELATIVE, ids=_ids(FUTURE_AND_RELATIVE))
 def test_relative_forms(text: str, expected: str | None, issues: tuple[str, ...]) -> None:
     res = parse_date(text, now=NOW)
     assert (res.value, res.issues) == (expected, issues), (text, res)
+    assert "error" not in res.findings
     without = parse_date(text)
     assert without.value is None
     if expected is not None:

@@ -204,20 +204,22 @@ def numeric(tokens: Tokens, a: int, b: int, parts: Parts) -> bool:
 def relative(tokens: Tokens, a: int, b: int, parts: Parts) -> bool:
     sign = tokens.values[a]
     count: int | None = None
+    amounts: list[tuple[str, int | None, int]] = []
     for i in range(a + 1, b):
         kind, value = tokens.kinds[i], tokens.values[i]
         if kind == "d":
             count = value
         elif kind == "U":
             unit, implied = value
-            parts.rels.append((unit, count if count is not None else implied, sign))
+            amounts.append((unit, count if count is not None else implied, sign))
             count = None
         elif kind == "f":  # ساعة ونصف: a fraction of the unit before it
-            unit, amount, _ = parts.rels[-1]
+            unit, amount, _ = amounts[-1]
             if amount is None or unit not in SUBUNITS:
-                return False
+                return False  # «منذ أسبوع ونصف»: not read at all rather than read as «منذ أسبوع»
             smaller, per = SUBUNITS[unit]
-            parts.rels.append((smaller, per * value // 60, sign))
+            amounts.append((smaller, per * value // 60, sign))
+    parts.rels.extend(amounts)
     return True
 
 
