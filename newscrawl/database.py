@@ -26,6 +26,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -203,8 +204,16 @@ def migrate(engine: Engine) -> int:
 
 
 def open_database(url: str) -> Engine:
-    """Connect and migrate, or :class:`DatabaseError` with a one-line reason."""
+    """Connect and migrate (a SQLite file's directory is created, as feeds' are), or
+    :class:`DatabaseError` with a one-line reason."""
     engine = create_engine(url)
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        directory = Path(engine.url.database).parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"database {redacted(engine.url)} cannot be used: its directory"
+                                f" {directory} cannot be created ({exc.strerror})") from None
     try:
         migrate(engine)
     except SQLAlchemyError as exc:

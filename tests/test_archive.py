@@ -213,8 +213,8 @@ def test_a_database_that_goes_away_mid_run_is_status_1_and_loses_nothing(postgre
 
 
 @pytest.mark.parametrize("setting, status, message", [
-    ("sqlite:////nonexistent-dir/articles.db", 1,
-     "scrapy: error: database sqlite:////nonexistent-dir/articles.db cannot be used: unable to open"),
+    ("sqlite:////dev/null/articles.db", 1,
+     "scrapy: error: database sqlite:////dev/null/articles.db cannot be used: its directory /dev/null"),
     ("mysql://localhost/news", 2, ": error: NEWSCRAWL_DATABASE: mysql:// is not supported; use sqlite:///"),
 ])
 def test_a_database_that_cannot_be_used_at_start_stops_the_crawl(replica: RunningReplica, tmp_path: Path,

@@ -206,6 +206,12 @@ def test_an_unreachable_server_is_one_line_without_the_password() -> None:
     assert "cannot be used" in message
 
 
-def test_a_sqlite_file_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+def test_a_sqlite_file_is_created_with_its_directory_or_refused_in_one_line(tmp_path: Path) -> None:
+    db.open_database(f"sqlite:///{tmp_path}/new/dir/articles.db").dispose()
+    assert (tmp_path / "new" / "dir" / "articles.db").is_file()
+    (tmp_path / "file").write_text("")
+    with pytest.raises(db.DatabaseError, match=r"its directory .*/file/sub cannot be created \(Not a dir"):
+        db.open_database(f"sqlite:///{tmp_path}/file/sub/articles.db")
+    (tmp_path / "dir.db").mkdir()
     with pytest.raises(db.DatabaseError, match="unable to open database file"):
-        db.open_database(f"sqlite:///{tmp_path}/missing-dir/articles.db")
+        db.open_database(f"sqlite:///{tmp_path}/dir.db")
