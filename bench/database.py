@@ -51,6 +51,8 @@ def run(articles: int = 2000, repeat: int = 2) -> dict[str, Any]:
                     if result.returncode != 0:
                         raise SystemExit(f"{name}: exit {result.returncode}\n{result.output[-3000:]}")
                     exported = sum(1 for _ in (folder / "items.jsonl").open(encoding="utf-8"))
+                    if not exported:
+                        raise SystemExit(f"{name}: nothing exported\n{result.output[-3000:]}")
                     if name not in best or result.wall < best[name]["wall"]:
                         best[name] = {"wall": result.wall, "cpu": result.cpu, "articles": exported}
     finally:
