@@ -132,22 +132,25 @@ def test_crawl_into_postgresql_then_changed_articles_give_their_revisions(postgr
     assert [line.split()[4] for line in lines[1:]] == [str(len(before)), "10"]  # exported, per run
 
 
-def _crawl_command(replica: RunningReplica, tmp_path: Path, url: str, *extra: str) -> list[str]:
+def _crawl_command(replica: RunningReplica, tmp_path: Path, url: str, *extra: str,
+                   slow: bool = False) -> list[str]:
+    """A crawl into the database with a state; ``slow``: two requests at a time, so that the test
+    can act while it runs (the run after it goes at full speed)."""
+    throttle = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "DOWNLOAD_DELAY=0.01") if slow else ()
     return [sys.executable, "-m", "scrapy", "crawl", "arabstoday", "-a", f"base_url={replica.url}",
             *static_sections(), "-a", f"state={tmp_path / 'state.sqlite'}", "-s", f"NEWSCRAWL_DATABASE={url}",
-            "-s", "NEWSCRAWL_DATABASE_BATCH=10", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
-            "-s", "DOWNLOAD_DELAY=0.01", *extra]
+            "-s", "NEWSCRAWL_DATABASE_BATCH=10", *throttle, *extra]
 
 
 def test_sigkill_mid_run_then_resume_leaves_no_duplicate_and_no_gap(postgres: Any, tmp_path: Path) -> None:
     url = postgres.create_database("resume")
-    replica = start_replica("--articles", "400", "--seed", "8")
-    command = _crawl_command(replica, tmp_path, url, "-s", f"JOBDIR={tmp_path / 'job'}")
+    replica = start_replica("--articles", "300", "--seed", "8")
+    jobdir = ("-s", f"JOBDIR={tmp_path / 'job'}")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
         expected = {a["url"] for a in manifest_of(replica)}
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(_crawl_command(replica, tmp_path, url, *jobdir, slow=True), cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_until(lambda: count_rows(url) >= 30 or proc.poll() is not None, 300,
                        "30 articles committed to PostgreSQL", interval=0.02)
@@ -158,7 +161,8 @@ def test_sigkill_mid_run_then_resume_leaves_no_duplicate_and_no_gap(postgres: An
             proc.wait(timeout=60)
         cut = count_rows(url)
         assert 30 <= cut < len(expected)  # killed mid-run, with batches committed
-        resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        resumed = subprocess.run(_crawl_command(replica, tmp_path, url, *jobdir), cwd=ROOT, env=env,
+                                 capture_output=True, text=True, timeout=600)
         assert resumed.returncode == 0, resumed.stderr[-3000:]
     finally:
         replica.stop()
@@ -175,14 +179,13 @@ def test_sigkill_mid_run_then_resume_leaves_no_duplicate_and_no_gap(postgres: An
 def test_a_database_that_goes_away_mid_run_is_status_1_and_loses_nothing(postgres: Any,
                                                                          tmp_path: Path) -> None:
     url = postgres.create_database("outage")
-    replica = start_replica("--articles", "400", "--seed", "8")
+    replica = start_replica("--articles", "300", "--seed", "8")
     feed = tmp_path / "items.jsonl"
-    command = _crawl_command(replica, tmp_path, url, "-O", str(feed))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
         expected = {a["url"] for a in manifest_of(replica)}
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(_crawl_command(replica, tmp_path, url, "-O", str(feed), slow=True), cwd=ROOT,
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             wait_until(lambda: count_rows(url) >= 30 or proc.poll() is not None, 300,
                        "30 articles committed to PostgreSQL", interval=0.02)
@@ -203,7 +206,8 @@ def test_a_database_that_goes_away_mid_run_is_status_1_and_loses_nothing(postgre
         with sqlite3.connect(tmp_path / "state.sqlite") as state:
             recorded = {row[0] for row in state.execute("SELECT url FROM articles")}
         assert recorded <= in_database  # nothing recorded as stored that is not
-        again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        again = subprocess.run(_crawl_command(replica, tmp_path, url, "-O", str(feed)), cwd=ROOT, env=env,
+                               capture_output=True, text=True, timeout=600)
         assert again.returncode == 0, again.stderr[-3000:]
     finally:
         replica.stop()
