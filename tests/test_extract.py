@@ -6,10 +6,21 @@ markup the selectors no longer find, as a redesign of the live site would leave 
 
 import json
 
+import pytest
 from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
-from newscrawl.extract import ListingEntry, article_identity, article_key, load_article
+from newscrawl.extract import (
+    ListingEntry,
+    article_identity,
+    article_key,
+    listing_entries,
+    load_article,
+    next_page_url,
+)
+from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.sites import get_site
+from pipelines.text import TextCleaningPipeline
 
 SITE = get_site("arabstoday")
 URL = "https://www.arabstoday.net/40/095935-%D9%85%D8%AD"
@@ -80,3 +91,221 @@ def test_brand_is_the_labels_own_line():
     nested = '<div class="site-label"><span> صوت الإمارات -</span></div>'
     assert load_article(_article(URL, nested), SITE, None)["brand"] == "صوت الإمارات"
     assert load_article(_article(URL, ""), SITE, None)["brand"] is None
+
+
+# --- every field of the replica's pages, in process (the end-to-end crawls check the same through the
+# engine; these run in milliseconds, so mutation testing sees them) -------------------------------------
+
+REPLICA_BASE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    from newscrawl.replica import Catalogue
+
+    return Catalogue(articles=90, seed=11, per_page=10, faults="malformed=0.3,missing_fields=0.3")
+
+
+def _html(url: str, text: str) -> HtmlResponse:
+    return HtmlResponse(url, body=text.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+@pytest.fixture(scope="module")
+def listed(catalogue) -> dict[str, ListingEntry]:
+    """Every entry of every listing page (static sections), by URL; checks each page's next link."""
+    from newscrawl.replica import pages
+
+    entries: dict[str, ListingEntry] = {}
+    for section, number in catalogue.listing_pages():
+        listing = catalogue.listing(section, number)
+        url = f"{REPLICA_BASE}{SITE.listing_path(section)}" + (f"?page={number}" if number > 1 else "")
+        response = _html(url, pages.listing_page(catalogue, listing, REPLICA_BASE))
+        found = listing_entries(response, SITE, section)
+        assert [e.url for e in found] == [REPLICA_BASE + a.head.path for a in listing.entries]
+        assert all(e.section == section.key and e.site == "arabstoday" for e in found)
+        entries.update((e.url, e) for e in found)
+        following = f"{REPLICA_BASE}{SITE.listing_path(section)}?page={number + 1}"
+        assert next_page_url(response, SITE) == (following if number < listing.pages else None)
+    return entries
+
+
+def test_listing_entries_say_what_the_listing_prints(catalogue, listed):
+    static = {s.key for s in SITE.sections if not s.render}
+    manifest = [a for a in catalogue.iter_manifest(REPLICA_BASE) if a["section"] in static]
+    assert set(listed) == {a["url"] for a in manifest}
+    for article in manifest:
+        entry = listed[article["url"]]
+        assert (entry.title, entry.summary, entry.stamp) == (article["title"], article["summary"],
+                                                            article["listing_stamp"])
+        assert entry.thumbnail and entry.thumbnail.startswith(REPLICA_BASE + "/uploads/")
+
+
+def test_every_field_of_every_article_page(catalogue, listed):
+    """load_article on the replica's pages (malformed and missing-field ones included) gives the
+    manifest's fields — related URLs included — after the text pipeline."""
+    from newscrawl.replica import breakage, pages
+
+    crawler = get_crawler(settings_dict={})
+    crawler.stats.open_spider()
+    cleaning = TextCleaningPipeline.from_crawler(crawler)
+    wrong = []
+    for article in catalogue.iter_manifest(REPLICA_BASE):
+        entry = listed.get(article["url"])
+        if entry is None:
+            continue  # a section built in the browser (tests/test_render.py)
+        index = catalogue.find(article["section_id"] if article["kind"] != "opinion" else
+                               article["url"].split("/")[3], article["article_id"]).index
+        text = pages.article_page(catalogue, catalogue.article(index), REPLICA_BASE)
+        if catalogue.article_faults(index).malformed:
+            text = breakage.malform(text)
+        item = cleaning.process_item(load_article(_html(article["url"] + "?utm_source=x", text), SITE, entry))
+        expected = {
+            "url": article["url"], "article_id": article["article_id"], "site": "arabstoday",
+            "brand": "العرب اليوم", "section": article["section"], "title": article["title"],
+            "subtitle": article["subtitle"], "author": article["author"], "dateline": article["dateline"],
+            "image_url": article["image_url"], "image_caption": article["image_caption"],
+            "body": "\n\n".join(article["body"]), "summary": article["summary"],
+            "published_raw": article["listing_stamp"], "updated_raw": article["updated_raw"],
+            "related": [{"title": r["title"], "url": r["url"], "stamp": r["stamp"]}
+                        for r in article["related"]] or None,
+            "language": "ar",
+        }
+        wrong += [(article["article_id"], k, item[k], v) for k, v in expected.items() if item[k] != v]
+        assert item["crawled_at"].endswith("+00:00") and set(item) >= set(ARTICLE_FIELDS)
+    assert wrong == []
+    assert any(r["url"] for a in catalogue.iter_manifest(REPLICA_BASE) for r in a["related"])
+
+
+# --- edge cases of the page markup, one behaviour each -------------------------------------------------
+
+def ld_script(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+
+
+def at(url: str, html: str) -> HtmlResponse:
+    return HtmlResponse(url, body=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def body_of(*paragraphs: str, writer: str = "") -> str:
+    box = f'<div class="writer-box"><span class="writer-name">{writer}</span></div>' if writer else ""
+    return (f'<article><h1 class="article-title">عنوان</h1>{box}'
+            f'<div class="article-body">{"".join(paragraphs)}</div></article>')
+
+
+@pytest.mark.parametrize(("paragraphs", "writer", "body", "dateline", "author"), [
+    # a blank paragraph before the dateline does not hide it
+    (("<p> </p>", "<p>موسكو ـ ريتا مهنا</p>", "<p>نص</p>"), "", "نص", "موسكو", "ريتا مهنا"),
+    # a paragraph marked as the dateline whose text has no dateline form: its text is the author
+    (('<p class="dateline">وكالة الأنباء</p>', "<p>نص</p>"), "", "نص", None, "وكالة الأنباء"),
+    (('<p class="byline">سمير عطا الله</p>', "<p>نص</p>"), "", "نص", None, "سمير عطا الله"),
+    # an opinion column's byline, without a writer box
+    (("<p>بقلم : سمير عطا الله</p>", "<p>نص</p>"), "", "نص", None, "سمير عطا الله"),
+    # the writer's name alone on the first line is the byline
+    (("<p>سمير عطا الله</p>", "<p>نص</p>"), "سمير عطا الله", "نص", None, "سمير عطا الله"),
+    # a writer box and an ordinary first paragraph: the paragraph is text, the writer the author
+    (("<p>نص أول</p>", "<p>نص</p>"), "سمير عطا الله", "نص أول\n\nنص", None, "سمير عطا الله"),
+    (("<p>نص أول</p>", "<p>نص</p>"), "", "نص أول\n\nنص", None, None),
+])
+def test_datelines_and_bylines(paragraphs, writer, body, dateline, author):
+    item = load_article(at(URL, "<html><body>" + body_of(*paragraphs, writer=writer) + "</body></html>"),
+                        SITE, None)
+    assert (item["body"], item["dateline"], item["author"]) == (body, dateline, author)
+
+
+def test_urls_of_the_page_are_made_absolute():
+    html = ('<html><head><link rel="canonical" href="/40/095935-x">'
+            '<meta property="og:image" content="/uploads/og.jpg"></head><body>'
+            '<article><h1 class="article-title">عنوان</h1><div class="article-body"><p>نص</p></div></article>'
+            '<section class="related-news"><ul><li><span>بلا رابط</span></li>'
+            '<li><a href="#">بلا عنوان</a></li>'
+            '<li><a href="/3/000002-y">خبر مرتبط</a></li><li><a href="">   </a></li>'
+            '<li><a href="https://www.arabstoday.net/1/000003-z">خبر آخر</a></li></ul></section>'
+            "</body></html>")
+    item = load_article(at("https://mail.arabstoday.net/amp/40/095935-x?utm=1", html), SITE, None)
+    assert item["url"] == "https://mail.arabstoday.net/40/095935-x"
+    assert item["image_url"] == "https://mail.arabstoday.net/uploads/og.jpg"
+    assert item["related"] == [
+        {"title": "بلا عنوان", "url": None, "stamp": None},
+        {"title": "خبر مرتبط", "url": "https://mail.arabstoday.net/3/000002-y", "stamp": None},
+        {"title": "خبر آخر", "url": "https://www.arabstoday.net/1/000003-z", "stamp": None},
+    ]
+
+
+def test_the_canonical_link_decides_url_and_id():
+    html = ('<html><head><link rel="canonical" href="https://www.arabstoday.net/40/095935-x"></head><body>'
+            + body_of("<p>نص</p>") + "</body></html>")
+    item = load_article(at("https://www.arabstoday.net/article/095935", html), SITE, None)
+    assert (item["url"], item["article_id"], item["section"]) == (
+        "https://www.arabstoday.net/40/095935-x", "095935", "syria")
+    # a canonical link that is no article page (a broken CMS template): the id of the fetched URL
+    home = '<html><head><link rel="canonical" href="https://www.arabstoday.net/"></head><body>'
+    item = load_article(at(URL, home + body_of("<p>نص</p>") + "</body></html>"), SITE, None)
+    assert (item["url"], item["article_id"]) == ("https://www.arabstoday.net/", "095935")
+
+
+def test_only_the_article_and_the_head_are_read():
+    """A teaser with the article's classes outside <article> (a promo card) or a canonical link of an
+    embedded card in the body are not this article's."""
+    html = ('<html><head></head><body><div class="promo"><h1 class="article-title">إعلان</h1>'
+            '<link rel="canonical" href="https://www.arabstoday.net/3/000009-promo"></div>'
+            + body_of("<p>نص</p>") + "</body></html>")
+    item = load_article(at(URL + "#comments", html), SITE, None)
+    assert (item["title"], item["url"]) == ("عنوان", URL)
+
+
+def test_a_page_without_head():
+    item = load_article(at(URL, "<html><body>" + body_of("<p>نص</p>") + "</body></html>"), SITE, None)
+    assert (item["url"], item["title"], item["body"]) == (URL, "عنوان", "نص")
+
+
+@pytest.mark.parametrize("scripts", [
+    [ld_script({"@type": "NewsArticle", "headline": "عنوان LD"})],
+    ["<script type='application/ld+json'>{broken</script>", ld_script({"@type": "NewsArticle",
+                                                                         "headline": "عنوان LD"})],
+    [ld_script("just a string"), ld_script({"@type": "NewsArticle", "headline": "عنوان LD"})],
+    [ld_script(["x", {"@type": "WebPage"}, {"@type": "NewsArticle", "headline": "عنوان LD"}])],
+    [ld_script({"@graph": [{"@type": "Organization"}, {"@type": "Article", "headline": "عنوان LD"}]})],
+])
+def test_json_ld_article_anywhere_in_the_page(scripts):
+    html = ("<html><head></head><body><article><div class='article-body'><p>نص</p></div></article>"
+            + "".join(scripts) + "</body></html>")
+    assert load_article(at(URL, html), SITE, None)["title"] == "عنوان LD"
+
+
+def test_json_ld_values_of_the_wrong_shape_are_ignored():
+    ld = {"@type": "NewsArticle", "headline": "عنوان", "image": [], "author": {"name": 5},
+          "articleBody": "نص من JSON-LD"}
+    html = ("<html><head>" + ld_script(ld) + "</head><body><article><div class='article-body'>"
+            "<p>نص الصفحة</p></div></article></body></html>")
+    item = load_article(at(URL, html), SITE, None)
+    assert (item["image_url"], item["author"]) == (None, None)
+    assert item["body"] == "نص الصفحة"  # the markup's paragraphs before JSON-LD's articleBody
+    assert load_article(at(URL, html.replace("<p>نص الصفحة</p>", "")), SITE, None)["body"] == "نص من JSON-LD"
+
+
+def test_listing_entries_without_link_or_thumbnail():
+    html = ('<html><body><div class="news-list">'
+            '<div class="news-item"><h3 class="news-title">بلا رابط</h3></div>'
+            '<div class="news-item"><h3 class="news-title">'
+            '<a href="/40/000001-a?utm_source=x">خبر</a></h3></div>'
+            '<div class="news-item"><a class="thumb"><img src="/t/2.jpg"></a>'
+            '<h3 class="news-title"><a href="/40/000002-b#c">خبر ثان</a></h3></div>'
+            '</div></body></html>')
+    entries = listing_entries(at("https://www.arabstoday.net/section/40", html), SITE, SITE.section("syria"))
+    assert [(e.url, e.title, e.thumbnail) for e in entries] == [
+        ("https://www.arabstoday.net/40/000001-a", "خبر", None),
+        ("https://www.arabstoday.net/40/000002-b", "خبر ثان", "https://www.arabstoday.net/t/2.jpg"),
+    ]
+    assert next_page_url(at("https://www.arabstoday.net/section/40", html), SITE) is None
+
+
+def test_identity_of_a_page_that_is_no_article():
+    assert article_identity(SITE, "https://www.arabstoday.net/about?x=1") == "arabstoday:/about"
+
+
+def test_brand_of_strips_only_the_labels_dash():
+    from newscrawl.extract import brand_of
+
+    assert brand_of(" العرب اليوم -") == "العرب اليوم"
+    assert brand_of("Sport XX -") == "Sport XX"
+    assert brand_of(" ـ - ") is None and brand_of(None) is None

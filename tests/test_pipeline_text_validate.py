@@ -28,14 +28,16 @@ def test_control_characters_leave_every_field():
     item = pipeline.process_item(article(
         title="\x1b[31mعاجل\x1b[0m: خبر\x00", body="فقرة\x07 أولى\n\nفقرة\tثانية", subtitle="\x00\x1b",
         published_raw="GMT 10:18\r\n2025", other_urls=["http://x/\x7f1"],
-        related=[{"title": "خبر\x9b1m مرتبط", "url": None, "stamp": "GMT\x0010:18"}],
+        related=[{"title": "خبر\x9b1m مرتبط", "url": None, "stamp": "GMT\x0010:18"},
+                 {"title": "سطر\nثان", "url": None, "stamp": None}],
     ))
     assert item["title"] == "عاجل: خبر"
     assert item["body"] == "فقرة أولى\n\nفقرة ثانية"  # the paragraph break kept, the tab a space
     assert item["subtitle"] is None  # nothing but controls: nothing
     assert item["published_raw"] == "GMT 10:18  2025"
     assert item["other_urls"] == ["http://x/1"]
-    assert item["related"] == [{"title": "خبر مرتبط", "url": None, "stamp": "GMT10:18"}]
+    assert item["related"] == [{"title": "خبر مرتبط", "url": None, "stamp": "GMT10:18"},
+                               {"title": "سطر ثان", "url": None, "stamp": None}]
     assert crawler.stats.get_value("text/control_characters_removed") == 6
 
 
@@ -66,6 +68,9 @@ def test_noise_paragraphs_leave_the_body():
     assert crawler.stats.get_value("text/noise_paragraphs_removed") == 5
     only_noise = pipeline.process_item(article(body="الإسم *\n\nتعليق *"))
     assert only_noise["body"] is None
+    # the label followed by anything else is article text
+    kept = pipeline.process_item(article(body="العرب اليوم - XX\n\nالعرب اليوم - وكالات"))
+    assert kept["body"] == "العرب اليوم - XX\n\nالعرب اليوم - وكالات"
 
 
 def test_brand_label_prefix_leaves_title_and_caption():
@@ -113,6 +118,29 @@ def test_required_fields_are_checked_first():
     with pytest.raises(DropItem, match=r"^missing_url: \(no url\)$"):
         pipeline.process_item(article(url=""))
     assert crawler.stats.get_value("validation/dropped/missing_title") == 1
+
+
+def test_missing_optional_fields_and_passed_items_are_counted_at_close():
+    pipeline = ValidationPipeline.from_crawler(crawler := _crawler())
+    pipeline.process_item(article(subtitle="عنوان فرعي", author="ريتا مهنا", summary="ملخص"))
+    pipeline.process_item(article(subtitle="عنوان فرعي"))
+    with pytest.raises(DropItem):
+        pipeline.process_item(article(body=None))
+    assert crawler.stats.get_value("validation/passed") is None  # flushed at close only
+    pipeline.close_spider()
+    stats = crawler.stats.get_stats()
+    assert {k: v for k, v in stats.items() if k.startswith(("validation/missing/", "validation/passed"))} == {
+        "validation/passed": 2, "validation/missing/author": 1, "validation/missing/summary": 1,
+        "validation/missing/dateline": 2, "validation/missing/image_url": 2,
+        "validation/missing/image_caption": 2, "validation/missing/published_raw": 2,
+        "validation/missing/updated_raw": 2, "validation/missing/published_at": 2,
+        "validation/missing/updated_at": 2}
+
+
+def test_nothing_passed_nothing_counted():
+    pipeline = ValidationPipeline.from_crawler(crawler := _crawler())
+    pipeline.close_spider()
+    assert crawler.stats.get_stats() == {}
 
 
 def test_longest():

@@ -96,3 +96,42 @@ def test_strip_controls_returns_clean_text_itself():
     assert strip_controls(text) is text
     assert strip_controls("سطر\nثان", multiline=True) == "سطر\nثان"
     assert not has_controls(text) and not has_controls("سطر\nثان\t")
+
+
+def test_strip_controls_is_single_line_by_default():
+    assert strip_controls("سطر\nثان") == "سطر ثان"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("دمشق - نور خوام -", ("دمشق", "نور خوام")),  # trailing dashes are no part of the author
+        ("دمشق - ــ", None),  # nothing but dashes after the separator: no author
+        ("الدار البيضاء الكبرى الجديدة - وكالة الأنباء العربية السورية",  # four words each: the most
+         ("الدار البيضاء الكبرى الجديدة", "وكالة الأنباء العربية السورية")),
+        ("مدينة الدار البيضاء الكبرى الجديدة - وكالة", None),  # a five-word city is a sentence
+        ("الرباط - وكالة المغرب العربي للأنباء الرسمية", None),  # a five-word author too
+    ],
+)
+def test_parse_dateline_bounds(line, expected):
+    assert parse_dateline(line) == expected
+
+
+def test_a_dateline_is_at_most_80_characters():
+    city = "ا" * 13 + " " + "ب" * 14
+    author = " ".join(["ج" * 11] * 3) + " "
+    assert parse_dateline(f"{city} - {author}{'د' * 13}") == (city, author + "د" * 13)  # 80
+    assert parse_dateline(f"{city} - {author}{'د' * 14}") is None  # 81
+
+
+def test_parse_byline_bounds():
+    assert parse_byline("بقلم : سمير عطا الله -") == "سمير عطا الله"
+    assert parse_byline("بقلم : واحد اثنان ثلاثة أربعة خمسة ستة") == "واحد اثنان ثلاثة أربعة خمسة ستة"
+    assert parse_byline("بقلم : واحد اثنان ثلاثة أربعة خمسة ستة سبعة") is None
+    assert parse_byline("بقلم : ــ") is None
+
+
+def test_strip_label_needs_the_label_and_its_dash():
+    assert strip_label("العرب اليوم -محادثات", "العرب اليوم") == "محادثات"
+    assert strip_label("- محادثات", "") == "- محادثات"  # no label: nothing to strip
+    assert strip_label("العرب اليوم محادثات", "العرب اليوم") == "العرب اليوم محادثات"
