@@ -309,3 +309,52 @@ def test_brand_of_strips_only_the_labels_dash():
     assert brand_of(" العرب اليوم -") == "العرب اليوم"
     assert brand_of("Sport XX -") == "Sport XX"
     assert brand_of(" ـ - ") is None and brand_of(None) is None
+
+
+def test_every_field_says_where_it_comes_from():
+    """``scrapy explain`` shows each field's candidates with their sources, in order of trust."""
+    from newscrawl.extract import article_candidates
+
+    entry = ListingEntry(url=URL, section="syria", title="t", summary="s", thumbnail=None, stamp="GMT",
+                         source="rss")
+    sources = {name: [c.source for c in candidates]
+               for name, candidates in article_candidates(page("", "<p>x</p>"), SITE, entry).items()}
+    sel = SITE.selectors
+    assert sources == {
+        "url": [f"site {sel.canonical}", "fetched URL"],
+        "article_id": ["URL path"],
+        "site": ["site definition"],
+        "brand": [f"site {sel.brand}"],
+        "section": ["URL section id", "rss section"],
+        "title": [f"site {sel.title}", f"OpenGraph {sel.title_fallback}", "JSON-LD headline", "rss title"],
+        "subtitle": [f"site {sel.subtitle}"],
+        "author": [f"site {sel.writer_name}", f"site {sel.body_paragraphs} (dateline or byline)",
+                   "JSON-LD author"],
+        "dateline": [f"site {sel.body_paragraphs} (dateline)"],
+        "image_url": [f"site {sel.image_lazy}", f"site {sel.image}", f"OpenGraph {sel.image_fallback}",
+                      "JSON-LD image"],
+        "image_caption": [f"site {sel.image_caption}"],
+        "body": [f"site {sel.body_paragraphs}", "JSON-LD articleBody"],
+        "summary": ["rss summary"],
+        "published_raw": ["rss stamp"],
+        "updated_raw": [f"site {sel.updated}"],
+        "related": [f"site {sel.related_items}"],
+        "language": ["constant"],
+        "crawled_at": ["clock"],
+    }
+    listed = article_candidates(page("", "<p>x</p>"), SITE, None)
+    assert [c.source for c in listed["title"]][-1] == "listing title"
+
+
+def test_choose_skips_empty_candidates():
+    from newscrawl.extract import Candidate, choose
+
+    assert choose("summary", (Candidate("a", None), Candidate("b", ""), Candidate("c", []),
+                              Candidate("d", "ملخص"))) == ("ملخص", 3)
+    assert choose("title", (Candidate("a", "   "), Candidate("b", " عنوان  "))) == ("عنوان", 1)
+    assert choose("summary", (Candidate("a", {}),)) == (None, None)
+
+
+def test_a_page_without_body_text_has_no_body():
+    html = "<html><head></head><body><article><h1 class='article-title'>عنوان</h1></article></body></html>"
+    assert load_article(at(URL, html), SITE, None)["body"] is None

@@ -135,3 +135,7 @@ def test_strip_label_needs_the_label_and_its_dash():
     assert strip_label("العرب اليوم -محادثات", "العرب اليوم") == "محادثات"
     assert strip_label("- محادثات", "") == "- محادثات"  # no label: nothing to strip
     assert strip_label("العرب اليوم محادثات", "العرب اليوم") == "العرب اليوم محادثات"
+
+
+def test_normalize_space_of_nothing_is_empty():
+    assert normalize_space("") == "" and normalize_space(None) == ""
