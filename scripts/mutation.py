@@ -11,8 +11,9 @@ no test can observe, because the behaviour is the same) are listed with their re
 ``module.x_function__mutmut_N`` (``module.xǁClassǁmethod__mutmut_N`` for a method);
 ``mutmut show NAME`` prints its diff.
 
-Score = killed / (mutants - equivalent), per module; "no tests" (code no selected test reaches) and
-timeouts are listed apart: a timeout counts as killed (the mutant made the tests hang).
+Score = killed / (mutants run - equivalent), per module; "no tests" (code no selected test reaches)
+counts as not killed, a timeout as killed (the mutant made the tests hang); "not run" are mutants an
+interrupted run did not reach.
 """
 
 from __future__ import annotations
@@ -70,15 +71,15 @@ def report(prefixes: list[str]) -> int:
     if not by_module:
         print("no mutation results: run `python scripts/mutation.py` first")
         return 1
-    print(f"{'module':<28} {'mutants':>7} {'killed':>7} {'survived':>8} {'no tests':>8} "
+    print(f"{'module':<28} {'mutants':>7} {'not run':>7} {'killed':>7} {'survived':>8} {'no tests':>8} "
           f"{'equiv.':>6} {'score':>7}")
     for module, counts in sorted(by_module.items()):
         total = sum(counts.values())
         killed = sum(counts[s] for s in KILLED)
         scored = total - counts["equivalent"] - counts["skipped"] - counts["not checked"]
-        score = killed / scored if scored else 1.0
-        print(f"{module:<28} {total:>7} {killed:>7} {counts['survived']:>8} {counts['no tests']:>8} "
-              f"{counts['equivalent']:>6} {score:>7.1%}")
+        score = f"{killed / scored:.1%}" if scored else "-"
+        print(f"{module:<28} {total:>7} {counts['not checked']:>7} {killed:>7} {counts['survived']:>8} "
+              f"{counts['no tests']:>8} {counts['equivalent']:>6} {score:>7}")
     for module, names in sorted(survivors.items()):
         print(f"\n{module}: {len(names)} not killed (`mutmut show NAME` for the diff)")
         for name in names:

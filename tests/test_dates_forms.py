@@ -117,6 +117,7 @@ FUTURE_AND_RELATIVE = [  # read with NOW
     ("منذ أسبوع ونصف", None, ("unparsed",)),  # half a week: not read rather than read as a week
     ("منذ ساعة و دقيقتين", "2025-04-22T10:58:00+00:00", ()),
     ("قتل 5 أشخاص منذ ساعة", "2025-04-22T11:00:00+00:00", ()),  # the 5 is not the count
+    ("منذ 100 يوم", "2025-01-12", ()),
     ("بعد ساعتين من الانفجار", None, ("ambiguous",)),
     # Colloquial day words.
     ("بكرة", "2025-04-23", ()),
@@ -178,6 +179,16 @@ BOUNDARIES = [
     ("1601/01/01 الموافق 2175/01/01", None, ("ambiguous",)),  # two Gregorian dates
     ("05/11/70", "1970-11-05", ()),  # a two-digit year is 20yy below 70, else 19yy
     ("05/11/69", "2069-11-05", ()),
+    ("150 أبريل 2025", None, ("ambiguous",)),  # three digits are no day
+    ("22 أبريل 12345", None, ("ambiguous",)),  # five digits are no year
+    ("7 يونيو [حزيران] 2025", "2025-06-07", ()),  # brackets as parentheses
+    ("10:30 +530", "05:00:00", ()),  # an offset of three digits: h mm
+    ("10:30 +05:45", "04:45:00", ()),
+    ("10:30 +05:15", "05:15:00", ()),
+    ("10:30 +14:00", "20:30:00", ()),  # the largest offset there is
+    ("10:30 GMT+15", None, ("invalid_date",)),
+    ("01:00 | م", None, ("ambiguous",)),  # م after punctuation is not PM for the time before it
+    ("01:00 نشر في م", None, ("ambiguous",)),  # nor after a label
 ]
 
 

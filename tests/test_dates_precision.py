@@ -144,7 +144,11 @@ def test_a_repeated_swapped_or_unknown_part_gives_the_value_or_none(stamp: Stamp
         word = Part("unknown", data.draw(st.sampled_from(UNKNOWN)))
         parts.insert(data.draw(st.integers(0, len(parts))), word)
     value = parse_date(text_of(tuple(parts))).value
-    assert value in (None, expected(stamp, stamp.parts)), (text_of(stamp.parts), text_of(tuple(parts)), value)
+    right = {None, expected(stamp, stamp.parts)}
+    if any(a.role == "year" and b.text == "م" for a, b in zip(parts, parts[1:], strict=False)):
+        # «2000 م»: م right after a year is the calendar marker (ميلادي), not PM.
+        right.add(expected(stamp, tuple(p for p in stamp.parts if p.role != "daypart")))
+    assert value in right, (text_of(stamp.parts), text_of(tuple(parts)), value)
 
 
 RELATIVE = [  # (parts, value with NOW)

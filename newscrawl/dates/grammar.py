@@ -51,7 +51,7 @@ Rule = Callable[[Tokens, int, int, Parts], bool]  # False: the tokens are not wh
 
 _CONT = r"(?:[-/]?M|\(M\)|\(d\))*+"  # a month's other name or number: إبريل / نيسان, حزيران (6)
 SHAPES: dict[str, str] = {
-    "relative": r"[RF]d?Uf?(?:cd?Uf?)*",  # منذ ساعة و 30 دقيقة; بعد يومين
+    "relative": r"[RF][dn]?Uf?(?:c[dn]?Uf?)*",  # منذ ساعة و 30 دقيقة; بعد يومين; منذ 100 يوم
     "hijri": r"d[-/]?Hy?h?",  # 23 شوال 1446 هـ
     "day_month": r"d[-/]?M" + _CONT + r"(?:[-/]?y[gm]?)?",  # 22 إبريل / نيسان 2025 م
     "month_day": r"M" + _CONT + r"[-/]?d(?:y[gm]?)?",  # April 22, 2025
@@ -207,7 +207,7 @@ def relative(tokens: Tokens, a: int, b: int, parts: Parts) -> bool:
     amounts: list[tuple[str, int | None, int]] = []
     for i in range(a + 1, b):
         kind, value = tokens.kinds[i], tokens.values[i]
-        if kind == "d":
+        if kind in "dn":
             count = value
         elif kind == "U":
             unit, implied = value

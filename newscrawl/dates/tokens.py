@@ -271,6 +271,7 @@ def _word(kind: str, value: Any, out: Tokens) -> None:
         return
     if kind == "W":
         out.weekdays.append(value)
+        out.apart = True  # «2000 السبت م»: م after a weekday is not the year's calendar marker
     elif kind == "Z":
         out.zones.append((value, named(value)))
     elif kind == "G":
@@ -284,5 +285,5 @@ def _counts(kinds: list[str]) -> bool:
     if not kinds:
         return False
     last = kinds[-1]
-    return last in "RFc" or (last == "d" and len(kinds) > 1 and kinds[-2] in "RFc")
+    return last in "RFc" or (last in "dn" and len(kinds) > 1 and kinds[-2] in "RFc")
 
