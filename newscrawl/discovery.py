@@ -42,6 +42,7 @@ from w3lib.html import remove_tags
 
 from newscrawl.dates import parse_date
 from newscrawl.extract import ListingEntry, article_identity, article_key, clean_article_url
+from newscrawl.identities import IdentitySet
 from newscrawl.network import Network, SiteTarget, comparable_url
 from newscrawl.sites import SITES, get_site, sites_for
 from newscrawl.sites.base import Section, SiteDefinition
@@ -60,6 +61,11 @@ if TYPE_CHECKING:
     from newscrawl.arguments import CrawlArguments
     from newscrawl.incremental import IncrementalState
 
+#: Priority of every request that finds articles (listing pages, feeds, sitemaps, by-id look-ups):
+#: below the article pages' 0, so the scheduler sends every article already found before it reads
+#: the next page that finds more. Its queue then holds a few pages' articles, not a whole section's
+#: (with LIFO order and equal priorities, paginations run ahead and the queue grew with the site).
+DISCOVERY_PRIORITY = -1
 #: How deep sitemap indexes may nest (index → index → sitemap); deeper is a loop or a trap.
 MAX_SITEMAP_DEPTH = 3
 _MONTH_FILE = re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{2})(?!\d)[^/]*$")
@@ -109,7 +115,10 @@ class DiscoveryMixin:
     # -- the network -------------------------------------------------------------------------------
     def network_of_crawl(self) -> Network:
         """The sites of ``-a site=`` and where each is crawled (``base_url``, ``hosts``)."""
-        self._seen_urls: dict[str, set[str]] = {}  # identity -> URLs the crawl met it under
+        # identity -> URLs the crawl met it under, only while the article is pending: settled
+        # articles (exported, unchanged, failed) are forgotten here and listed in _settled_ids
+        self._seen_urls: dict[str, set[str]] = {}
+        self._settled_ids = IdentitySet()
         self._sitemaps_requested: set[str] = set()
         self.max_xml_bytes = DEFAULT_MAX_XML_BYTES  # the setting, once the crawler is known
         return Network.for_crawl(sites_for(self.args.site), self.args.sections, self.args.base_url,
@@ -133,7 +142,7 @@ class DiscoveryMixin:
             for section in target.sections:
                 yield scrapy.Request(target.base_url + target.site.listing_path(section),
                                      callback=self.parse_listing, errback=self.on_error,  # type: ignore[attr-defined]
-                                     cb_kwargs={"section": section, "page": 1})
+                                     cb_kwargs={"section": section, "page": 1}, priority=DISCOVERY_PRIORITY)
 
     def note_links(self, site: SiteDefinition, entries: list[ListingEntry]) -> None:
         """Remember every URL a listing page names an article under, before any of it is requested,
@@ -158,7 +167,7 @@ class DiscoveryMixin:
         """The exported URL on the primary origin, and the other URLs the article was met under."""
         url = self.network.primary_url(item["url"])
         item["url"] = url
-        seen = self._seen_urls.pop(article_identity(site, url), set())
+        seen = self.settle_urls(site, url)
         seen.add(comparable_url(response.url))
         own = comparable_url(url)
         item["other_urls"] = sorted(u for u in seen if u != own) or None
@@ -194,7 +203,7 @@ class DiscoveryMixin:
             elif mode == "sitemap":
                 yield scrapy.Request(base + "/robots.txt", callback=self.parse_robots,
                                      errback=self._robots_failed, dont_filter=True,
-                                     cb_kwargs={"site_key": site.key})
+                                     cb_kwargs={"site_key": site.key}, priority=DISCOVERY_PRIORITY)
         if mode == "backfill":
             yield from self._backfill_requests()
 
@@ -202,7 +211,7 @@ class DiscoveryMixin:
         # The XML cap replaces DOWNLOAD_MAXSIZE for these documents (a sitemap may reach 50 MB).
         return scrapy.Request(url, callback=callback, errback=self.on_xml_error,
                               cb_kwargs={"site_key": site.key, **cb_kwargs},
-                              meta={"download_maxsize": self.max_xml_bytes})
+                              meta={"download_maxsize": self.max_xml_bytes}, priority=DISCOVERY_PRIORITY)
 
     def _read_xml(self, response: Response, records: set[str], roots: set[str]) -> XmlDocument | None:
         try:
@@ -237,8 +246,17 @@ class DiscoveryMixin:
         return self._article_request(entry)  # type: ignore[attr-defined]
 
     def _note_url(self, site: SiteDefinition, url: str) -> None:
-        """Remember a URL the article was met under, for its ``other_urls``."""
-        self._seen_urls.setdefault(article_identity(site, url), set()).add(comparable_url(url))
+        """Remember a URL the article was met under, for its ``other_urls`` (not once it is settled:
+        nothing would ever collect it)."""
+        identity = article_identity(site, url)
+        if identity not in self._settled_ids:
+            self._seen_urls.setdefault(identity, set()).add(comparable_url(url))
+
+    def settle_urls(self, site: SiteDefinition, url: str) -> set[str]:
+        """The URLs noted for an article that is done with (exported, skipped, failed), forgotten."""
+        identity = article_identity(site, url)
+        self._settled_ids.add(identity)
+        return self._seen_urls.pop(identity, set())
 
     def _entry(self, site: SiteDefinition, url: str, *, title: str | None = None, summary: str | None = None,
                thumbnail: str | None = None, stamp: str | None = None) -> ListingEntry:
@@ -403,6 +421,7 @@ class DiscoveryMixin:
                     callback=self.parse_by_id, errback=self.on_error,  # type: ignore[attr-defined]
                     cb_kwargs={"site_key": site.key, "article_id": article_id},
                     meta={"dont_redirect": True, "handle_httpstatus_list": _BY_ID_STATUSES},
+                    priority=DISCOVERY_PRIORITY,
                 )
 
     def parse_by_id(self, response: Response, site_key: str, article_id: str) -> Iterator[Any]:

@@ -51,6 +51,11 @@ def article_identity(site: SiteDefinition, url: str) -> str:
     key = article_key(site, url)
     if key is None:
         return f"{site.family_key}:{urlsplit(url).path}"
+    return key_identity(site, key)
+
+
+def key_identity(site: SiteDefinition, key: tuple[str, str]) -> str:
+    """:func:`article_identity` of an :func:`article_key` already computed."""
     return f"{site.family_key}:{key[0]}/{key[1]}"
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -93,3 +96,41 @@ class AwaitingStorage:
     def pending(self) -> int:
         """Values still waiting for a slot (each counted once)."""
         return len({id(entry) for entries in self._by_slot.values() for entry in entries})
+
+
+class SpooledAwaitingStorage:
+    """:class:`AwaitingStorage` with the values on disk (a private temporary SQLite database, deleted
+    when closed): a feed of two million articles (one ``-O`` file, stored only at the end) costs disk
+    while it is written, not memory. Values must pickle. :meth:`closed` yields ``(stored, lost)`` in
+    chunks, so what a feed's storage releases is never all in memory at once either.
+    """
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary database on disk
+        self._db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+            "CREATE TABLE value (id INTEGER PRIMARY KEY, data BLOB, left INTEGER, failed INTEGER);"
+            "CREATE INDEX value_left ON value (left);"
+            "CREATE TABLE waiting (slot INTEGER, value INTEGER);"
+            "CREATE INDEX waiting_slot ON waiting (slot);")
+
+    def add(self, value: Any, slots: list[Any]) -> None:
+        row = self._db.execute("INSERT INTO value (data, left, failed) VALUES (?, ?, 0)",
+                               (pickle.dumps(value, pickle.HIGHEST_PROTOCOL), len(slots))).lastrowid
+        self._db.executemany("INSERT INTO waiting VALUES (?, ?)", [(id(slot), row) for slot in slots])
+
+    def closed(self, slot: Any, ok: bool, chunk: int = 1000) -> Iterator[tuple[list[Any], list[Any]]]:
+        self._db.execute("UPDATE value SET left = left - 1, failed = max(failed, ?)"
+                         " WHERE id IN (SELECT value FROM waiting WHERE slot = ?)", (int(not ok), id(slot)))
+        self._db.execute("DELETE FROM waiting WHERE slot = ?", (id(slot),))
+        cursor = self._db.execute("SELECT data, failed FROM value WHERE left = 0 ORDER BY id")
+        while rows := cursor.fetchmany(chunk):
+            yield ([pickle.loads(data) for data, failed in rows if not failed],
+                   [pickle.loads(data) for data, failed in rows if failed])
+        self._db.execute("DELETE FROM value WHERE left = 0")
+
+    def pending(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM value").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawl.extract import ListingEntry, article_identity
-from newscrawl.feeds import AwaitingStorage, feed_slots, slot_stored
-from newscrawl.sites import get_site
+from newscrawl.feeds import SpooledAwaitingStorage, feed_slots, slot_stored
+from newscrawl.sites import SITES, get_site
 from newscrawl.state import ArticleState, fingerprint
 from newscrawl.stores import StateBackend
 
@@ -69,10 +70,14 @@ class IncrementalState:
         self.crawler = crawler
         self.store = store
         self.full = full
-        self._responses: dict[str, dict[str, Any]] = {}  # key -> validators and listing fp, until exported
-        self._pending = AwaitingStorage()  # exported, until every feed holding them is stored
+        # key -> validators and listing fp of a parsed article, until its item is exported or dropped
+        self._responses: dict[str, dict[str, Any]] = {}
+        # exported, until every feed holding them is stored; on disk, so memory stays flat at any N
+        self._pending = SpooledAwaitingStorage()
         self._unstored = 0  # exported into a feed that failed to store
         crawler.signals.connect(self._item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self._item_dropped, signal=signals.item_error)
         crawler.signals.connect(self._feed_slot_closed, signal=signals.feed_slot_closed)
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
         # Closed only once the engine stopped: feeds are stored (and committed here) during the
@@ -88,8 +93,7 @@ class IncrementalState:
 
     def request_kwargs(self, key: str, entry: ListingEntry) -> dict[str, Any] | None:
         """Extra Request arguments for an article, or None when it must not be downloaded at all."""
-        fp = listing_fingerprint(entry)
-        self._responses[key] = {"listing_fp": fp}
+        fp = listing_fingerprint(entry)  # carried in the request's meta to seen_response
         known = None if self.full else self.store.get(key)
         carry = {"meta": {LISTING_FP_META: fp}}
         if known is None:
@@ -107,7 +111,6 @@ class IncrementalState:
             headers["If-Modified-Since"] = known.last_modified
         if not headers:
             self.stats.inc_value("incremental/skipped_unchanged")
-            self._responses.pop(key, None)
             return None
         return {"headers": headers, "meta": {"handle_httpstatus_list": [304], LISTING_FP_META: fp}}
 
@@ -158,14 +161,23 @@ class IncrementalState:
         # The feed exporter writes the item to its open slots (every feed, the current batch of each).
         self._pending.add(state, slots)
 
+    def _item_dropped(self, item: Any, **kwargs: Any) -> None:
+        """A parsed article not exported (invalid, unchanged, a duplicate): nothing to keep for it."""
+        adapter = ItemAdapter(item)
+        if adapter.get("url") and adapter.get("site") in SITES:
+            self._responses.pop(identity_of(adapter), None)
+
     def _feed_slot_closed(self, slot: Any) -> None:
-        stored, lost = self._pending.closed(slot, slot_stored(slot))
-        if lost:
-            self._unstored += len(lost)
-            self.stats.inc_value("incremental/not_stored", len(lost))
-        if stored:
-            self.store.mark_exported(stored)
-            self.stats.inc_value("incremental/state_committed", len(stored))
+        committed = 0
+        for stored, lost in self._pending.closed(slot, slot_stored(slot)):
+            if lost:
+                self._unstored += len(lost)
+                self.stats.inc_value("incremental/not_stored", len(lost))
+            if stored:
+                self.store.mark_exported(stored)
+                committed += len(stored)
+        if committed:
+            self.stats.inc_value("incremental/state_committed", committed)
             self.stats.set_value("incremental/state_size", self.store.count())
 
     def _spider_closed(self, spider: Any) -> None:
@@ -173,6 +185,7 @@ class IncrementalState:
 
     def _engine_stopped(self) -> None:
         lost = self._pending.pending() + self._unstored
+        self._pending.close()
         if lost:
             logger.warning("%d exported articles were not recorded: their feed was not stored", lost)
         self.store.close()

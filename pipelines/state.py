@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawl.frontier_keys import FATAL_STAT, RedisUnavailable
+from newscrawl.identities import IdentitySet
 from newscrawl.incremental import identity_of
 
 
@@ -25,7 +26,7 @@ class StatePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self._seen: set[str] = set()
+        self._seen = IdentitySet()  # compact: no Python object per article
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatePipeline:
@@ -34,10 +35,9 @@ class StatePipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         key = identity_of(adapter)
-        if key in self._seen:
+        if not self._seen.add(key):
             self.stats.inc_value("state/duplicate_in_run")
             raise DropItem(f"duplicate_in_run: {adapter['url']}", log_level="INFO")
-        self._seen.add(key)
         incremental = getattr(self.crawler.spider, "incremental", None)
         change = incremental.classify(key, adapter) if incremental else "new"
         self.stats.inc_value(f"state/{change}")

@@ -15,18 +15,20 @@ from twisted.python.failure import Failure
 
 from newscrawl.arguments import CrawlArguments
 from newscrawl.dates import parse_date
-from newscrawl.discovery import DiscoveryMixin
+from newscrawl.discovery import DISCOVERY_PRIORITY, DiscoveryMixin
 from newscrawl.dispatch import DispatchMixin, listing_of
 from newscrawl.distributed import enable as enable_distributed
 from newscrawl.extract import (
     ListingEntry,
     article_identity,
     article_key,
+    key_identity,
     listing_entries,
     load_article,
     next_page_url,
 )
 from newscrawl.feeds import apply_feed_preset, apply_user_agent, placeholder_contact_warning
+from newscrawl.identities import IdentitySet
 from newscrawl.incremental import IncrementalState, identity_of
 from newscrawl.render import (
     BrowserUnavailable,
@@ -64,8 +66,9 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         self.base_url = self.network.primary.base_url
         self.allowed_domains = self.network.allowed_domains
         self.allowed_origins = self.network.allowed_origins  # scheme, host and port (newscrawl.middlewares)
-        self._requested_ids: set[str] = set()  # identities (site family, ids) of the requested articles
-        self._listed: dict[tuple[str, str], set[tuple[str, str]]] = {}  # (site, section) -> articles listed
+        # Per-article memory of the run, in compact exact sets (newscrawl/identities.py): flat at any N.
+        self._requested_ids = IdentitySet()  # identities (site family, ids) of the requested articles
+        self._listed: dict[tuple[str, str], IdentitySet] = {}  # (site, section) -> articles listed
         self.failures: list[dict[str, Any]] = []  # requests that failed for good, for the run report
         self._replica_port: Any = None
         self.incremental: IncrementalState | None = None
@@ -168,7 +171,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         stop = False
         root = page_root(response)
         site = self.site_of(response.url)
-        seen = self._listed.setdefault((site.key, section.key), set())
+        seen = self._listed.setdefault((site.key, section.key), IdentitySet())
         new_entries = 0
         entries = listing_entries(response, site, section, root)
         self.note_links(site, entries)  # the page's mirror and AMP links, for other_urls
@@ -177,8 +180,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
                 stop = True
                 continue
             key = article_key(site, entry.url)
-            if key is not None and key not in seen:
-                seen.add(key)
+            if key is not None and seen.add(key_identity(site, key)):
                 new_entries += 1
             request = self._article_request(entry)
             if request is not None:
@@ -212,7 +214,8 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
             return
         meta = {**self.render_plan.listing_meta(section), STALE_PAGES_META: stale}
         yield scrapy.Request(next_url, callback=self.parse_listing, errback=self.on_error,
-                             cb_kwargs={"section": section, "page": page + 1}, meta=meta)
+                             cb_kwargs={"section": section, "page": page + 1}, meta=meta,
+                             priority=DISCOVERY_PRIORITY)
 
     def parse_article(self, response: Response, entry: ListingEntry | None = None) -> Any:
         """One article page → one :class:`~newscrawl.items.Article` (without ``entry``, no listing
@@ -223,13 +226,15 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         @returns requests 0 0
         @filled url article_id site brand section title subtitle author dateline image_url body updated_raw
         """
+        site = self.site_of(response.url, entry)
         if self.incremental and self.incremental.not_modified(response):
+            self.settle_urls(site, response.url)
             return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("article/not_html")
             self.logger.warning("Not an HTML page, no article: %s", response.url)
+            self.settle_urls(site, response.url)
             return
-        site = self.site_of(response.url, entry)
         item = self.finish_item(load_article(response, site, entry), site, response)
         if self.incremental:
             self.incremental.seen_response(identity_of(item), response)
@@ -245,6 +250,8 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         self.logger.warning("Failed for good (%s, %d attempts): %s", reason, attempts, request.url)
         self.failures.append({"url": url, "reason": reason, "attempts": attempts})
         entry = request.cb_kwargs.get("entry")
+        if request.callback == self.parse_article:  # its other_urls notes will never be collected
+            self.settle_urls(self.site_of(url, entry), url)
         if self.incremental and entry is not None:  # article pages are retried first next run
             self.incremental.store.record_failure(url, reason, attempts, {"entry": asdict(entry)})
         if self.distributed:  # its lease ends: nothing of it awaits a feed
@@ -258,7 +265,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
             url += "?" + urlencode({self.site.page_param: page})
         return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
                               cb_kwargs={"section": section, "page": page},
-                              meta=self.render_plan.listing_meta(section))
+                              meta=self.render_plan.listing_meta(section), priority=DISCOVERY_PRIORITY)
 
     def _article_request(self, entry: ListingEntry) -> scrapy.Request | None:
         site = self.site_of(entry.url, entry)
@@ -266,17 +273,19 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         if key is None:
             self.crawler.stats.inc_value("listing/not_an_article_link")
             return None
-        identity = article_identity(site, entry.url)  # one article on every host, AMP copy or not
+        identity = key_identity(site, key)  # one article on every host, AMP copy or not
         if identity in self._requested_ids:
             self.crawler.stats.inc_value("listing/duplicate_article_link")
             return None
         if self.args.limit is not None and len(self._requested_ids) >= self.args.limit:
+            self.settle_urls(site, entry.url)
             return None
         self._requested_ids.add(identity)
         extra: dict[str, Any] = {}
         if self.incremental:
             decided = self.incremental.request_kwargs(identity, entry)
             if decided is None:
+                self.settle_urls(site, entry.url)
                 return None
             extra = decided
         return self._request(self.fetch_url(site, entry.url), entry, **extra)

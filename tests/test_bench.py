@@ -17,11 +17,14 @@ def test_quick_benchmarks_print_sane_figures(tmp_path):
     figures = json.loads(out.read_text(encoding="utf-8"))
     dates, parse, crawl = figures["dates"], figures["parse"], figures["crawl"]
     assert dates["ours_accuracy"] == 1.0 and dates["ours_strings_per_s"] > 0
-    assert parse["exported"] == parse["pages"] > 0 and parse["ratio"] > 1  # ours parses, then more
+    # Figures are printed, never judged here (issue 17: speed and memory goals live in bench/ and
+    # BENCHMARKS.md); what is checked is that each benchmark measured what it says it measured.
+    assert parse["exported"] == parse["pages"] > 0
+    assert parse["lxml_ms_per_page"] > 0 and parse["ours_ms_per_page"] > 0 and parse["ratio"] > 0
     for name in ("baseline", "arabstoday"):
         run = crawl[name]
         assert run["exported"] == crawl["articles"]  # both crawls found every article
-        assert run["pages_per_s"] > 0 and 20 < run["peak_rss_mb"] < 2000 and run["cpu_s_per_article"] > 0
+        assert run["pages_per_s"] > 0 and run["peak_rss_mb"] > 0 and run["cpu_s_per_article"] > 0
     assert crawl["replica_ceiling_pages_per_s"] > 0 and crawl["ratio_pages_per_s"] > 0
     stories = figures["stories"]
     for part in (stories["in_process"], stories["crawl"]):

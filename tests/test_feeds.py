@@ -58,3 +58,29 @@ def test_a_value_waits_for_every_feed_its_item_went_to() -> None:
     assert waiting.closed(jsonl, slot_stored(jsonl)) == (["a"], ["b"])
     assert waiting.pending() == 0
     assert waiting.closed(jsonl, True) == ([], [])  # a slot closes once; nothing left for it
+
+
+def test_spooled_values_wait_on_disk_exactly_as_in_memory() -> None:
+    from newscrawl.feeds import SpooledAwaitingStorage, slot_stored
+    from newscrawl.state import ArticleState
+
+    def closed(slot):
+        chunks = list(waiting.closed(slot, slot_stored(slot), chunk=2))
+        assert all(len(stored) + len(lost) <= 2 for stored, lost in chunks)
+        return [v for s, _ in chunks for v in s], [v for _, lost in chunks for v in lost]
+
+    jsonl, database, batch2 = _Slot(), _Slot(stored=True), _Slot(stored=False)
+    waiting = SpooledAwaitingStorage()
+    state = ArticleState(key="arabstoday:4/1", url="http://x/4/1", listing_fp=None, content_fp="f")
+    waiting.add(state, [jsonl, database])
+    waiting.add("b", [jsonl, batch2])
+    waiting.add("c", [database])
+    for n in range(5):
+        waiting.add(n, [jsonl])
+    assert waiting.pending() == 8
+    assert closed(database) == (["c"], [])
+    assert closed(batch2) == ([], [])
+    assert closed(jsonl) == ([state, 0, 1, 2, 3, 4], ["b"])  # in the order they were exported
+    assert waiting.pending() == 0
+    assert closed(jsonl) == ([], [])
+    waiting.close()
