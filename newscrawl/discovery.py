@@ -28,11 +28,12 @@ URLs (mirror hosts, AMP copies) it was met under, exported as ``other_urls``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from scrapy.utils.sitemap import sitemap_urls_from_robots
@@ -40,12 +41,14 @@ from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 from w3lib.html import remove_tags
 
+from newscrawl.backfill import FairFeeder, SiteIds
 from newscrawl.dates import parse_date
 from newscrawl.extract import ListingEntry, article_identity, article_key, clean_article_url
 from newscrawl.identities import IdentitySet
 from newscrawl.network import Network, SiteTarget, comparable_url
 from newscrawl.sites import SITES, get_site, sites_for
 from newscrawl.sites.base import Section, SiteDefinition
+from newscrawl.stores import BackfillLedger
 from newscrawl.text import normalize_space
 from newscrawl.xmlsafe import (
     DEFAULT_MAX_XML_BYTES,
@@ -66,6 +69,9 @@ if TYPE_CHECKING:
 #: the next page that finds more. Its queue then holds a few pages' articles, not a whole section's
 #: (with LIFO order and equal priorities, paginations run ahead and the queue grew with the site).
 DISCOVERY_PRIORITY = -1
+#: Missing ids a back-fill keeps before writing them to the state, if no feed batch is stored before
+#: (a kill loses at most these: they are asked again, which costs a look-up, not an article).
+MISSING_IDS_BATCH = 200
 #: How deep sitemap indexes may nest (index → index → sitemap); deeper is a loop or a trap.
 MAX_SITEMAP_DEPTH = 3
 _MONTH_FILE = re.compile(r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{2})(?!\d)[^/]*$")
@@ -97,6 +103,18 @@ class DiscoveryMixin:
         spider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[misc]
         settings = crawler.settings
         spider.max_xml_bytes = settings.getint(MAX_XML_BYTES_SETTING, DEFAULT_MAX_XML_BYTES)
+        default = settings.getpriority("BOT_NAME")
+        if spider.network.many and settings.getpriority("CONCURRENT_REQUESTS") <= default:
+            # Sites in parallel, each within its own host's limits (per-domain slots, delay,
+            # AutoThrottle): the crawl-wide cap must not be what keeps them waiting on each other.
+            per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+            wanted = per_host * len(spider.network.targets)
+            if wanted > settings.getint("CONCURRENT_REQUESTS"):
+                settings.set("CONCURRENT_REQUESTS", wanted, priority="spider")
+        # missing ids are written with each stored feed (batch) and before the state store closes
+        # (engine_stopped), and every MISSING_IDS_BATCH ids in between
+        crawler.signals.connect(spider.flush_missing_ids, signal=signals.feed_slot_closed)
+        crawler.signals.connect(spider.flush_missing_ids, signal=signals.spider_closed)
         if spider.args.hosts and not (spider.args.source == "replica" or spider.args.base_url):
             # Sites moved to a replica or mirrors (as with base_url): no politeness delays there.
             for name, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
@@ -120,6 +138,8 @@ class DiscoveryMixin:
         self._seen_urls: dict[str, set[str]] = {}
         self._settled_ids = IdentitySet()
         self._sitemaps_requested: set[str] = set()
+        self._backfill: FairFeeder[int] | None = None  # the running back-fill's ids
+        self._missing_ids: dict[str, list[int]] = {}  # family -> ids found missing, not yet stored
         self.max_xml_bytes = DEFAULT_MAX_XML_BYTES  # the setting, once the crawler is known
         return Network.for_crawl(sites_for(self.args.site), self.args.sections, self.args.base_url,
                                  self.args.hosts)
@@ -193,6 +213,15 @@ class DiscoveryMixin:
         return network.url
 
     # -- discovery: the start requests of each mode ------------------------------------------------
+    async def discovery_start(self) -> AsyncIterator[scrapy.Request]:
+        """The start requests of a discovery mode: feeds and robots.txt at once, by-id look-ups of a
+        back-fill lazily (:meth:`backfill_requests`)."""
+        for request in self.discovery_requests():
+            yield request
+        if self.args.discover == "backfill":
+            async for request in self.backfill_requests():
+                yield request
+
     def discovery_requests(self) -> Iterator[scrapy.Request]:
         mode = self.args.discover
         for target in self.network.targets:
@@ -204,8 +233,6 @@ class DiscoveryMixin:
                 yield scrapy.Request(base + "/robots.txt", callback=self.parse_robots,
                                      errback=self._robots_failed, dont_filter=True,
                                      cb_kwargs={"site_key": site.key}, priority=DISCOVERY_PRIORITY)
-        if mode == "backfill":
-            yield from self._backfill_requests()
 
     def _xml_request(self, url: str, callback: Any, site: SiteDefinition, **cb_kwargs: Any) -> scrapy.Request:
         # The XML cap replaces DOWNLOAD_MAXSIZE for these documents (a sitemap may reach 50 MB).
@@ -407,30 +434,78 @@ class DiscoveryMixin:
         path = path[path.find("/"):] if "/" in path else "/"
         return target.base_url + path
 
-    # -- back-fill ---------------------------------------------------------------------------------
-    def _backfill_requests(self) -> Iterator[scrapy.Request]:
+    # -- back-fill (newscrawl/backfill.py) -----------------------------------------------------------
+    def backfill_feeder(self) -> FairFeeder[int]:
+        """Per site, the ids of ``id_from``…``id_to`` not settled yet in the state (exported, or known
+        to have no article), taken from the sites in turn; their number is the progress total."""
         assert self.args.id_from is not None and self.args.id_to is not None
+        store = self.incremental.store if self.incremental is not None and not self.incremental.full else None
+        ledger = store if isinstance(store, BackfillLedger) else None
+        stats, sources = self.crawler.stats, {}
         for target in self.network.targets:
+            settled = ledger.settled_ids(target.site.family_key) if ledger else ()
+            sources[target.site.key] = ids = SiteIds(self.args.id_from, self.args.id_to, settled)
+            if ids.settled:
+                stats.inc_value("backfill/settled_skipped", len(ids.settled))
+        total = sum(len(ids) for ids in sources.values())
+        if self.args.limit is not None:
+            total = min(total, self.args.limit)
+        stats.inc_value("progress/expected_articles", total)
+        # enough look-ups per site to keep its host's slot busy (each is followed by its article)
+        cap = max(2, 2 * self.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8))
+        return FairFeeder(sources, cap)
+
+    async def backfill_requests(self) -> AsyncIterator[scrapy.Request]:
+        """The by-id look-ups, generated as the crawl goes (never all queued), the sites in turn."""
+        self._backfill = self.backfill_feeder()
+        async for site_key, number in self._backfill.values():
+            if self.args.limit is not None and len(self._requested_ids) >= self.args.limit:  # type: ignore[attr-defined]
+                return
+            target = self.network.target(site_key)
+            assert target is not None
             site = target.site
-            for number in range(self.args.id_from, self.args.id_to + 1):
-                if self.args.limit is not None and len(self._requested_ids) >= self.args.limit:  # type: ignore[attr-defined]
-                    return
-                article_id = f"{number:0{site.article_id_width}d}"
-                yield scrapy.Request(
-                    target.base_url + site.article_by_id_path.format(id=article_id),
-                    callback=self.parse_by_id, errback=self.on_error,  # type: ignore[attr-defined]
-                    cb_kwargs={"site_key": site.key, "article_id": article_id},
-                    meta={"dont_redirect": True, "handle_httpstatus_list": _BY_ID_STATUSES},
-                    priority=DISCOVERY_PRIORITY,
-                )
+            article_id = f"{number:0{site.article_id_width}d}"
+            yield scrapy.Request(
+                target.base_url + site.article_by_id_path.format(id=article_id),
+                callback=self.parse_by_id, errback=self._by_id_failed,
+                cb_kwargs={"site_key": site.key, "article_id": article_id},
+                meta={"dont_redirect": True, "handle_httpstatus_list": _BY_ID_STATUSES},
+                priority=DISCOVERY_PRIORITY,
+            )
+
+    def _by_id_done(self, site_key: str, article_id: str) -> None:
+        if self._backfill is not None:
+            self._backfill.done(site_key, int(article_id))
+
+    def _by_id_failed(self, failure: Failure) -> None:
+        kwargs = failure.request.cb_kwargs
+        self._by_id_done(kwargs["site_key"], kwargs["article_id"])
+        self.on_error(failure)  # type: ignore[attr-defined]
+
+    def _note_missing(self, site: SiteDefinition, article_id: str) -> None:
+        """An id without an article: settled in the state (in batches), never asked again."""
+        missing = self._missing_ids.setdefault(site.family_key, [])
+        missing.append(int(article_id))
+        if len(missing) >= MISSING_IDS_BATCH:
+            self.flush_missing_ids()
+
+    def flush_missing_ids(self, *args: Any, **kwargs: Any) -> None:
+        store = self.incremental.store if self.incremental is not None else None
+        if isinstance(store, BackfillLedger):
+            for family, ids in self._missing_ids.items():
+                if ids:
+                    store.record_missing(family, ids)
+        self._missing_ids = {}
 
     def parse_by_id(self, response: Response, site_key: str, article_id: str) -> Iterator[Any]:
         """The by-id answer: a redirect names the article's URL (requested like any found article);
         404/410 is an id with no article (``backfill/missing_id``); a 200 is the article itself."""
+        self._by_id_done(site_key, article_id)
         site = get_site(site_key)
         stats = self.crawler.stats
         if response.status in (404, 410):
             stats.inc_value("backfill/missing_id")
+            self._note_missing(site, article_id)
             return
         if response.status == 200:
             stats.inc_value("backfill/served_in_place")

@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS failures (
     last_seen TEXT NOT NULL,
     meta TEXT                      -- JSON: what the retry needs (section, listing entry)
 );
+CREATE TABLE IF NOT EXISTS missing_ids (  -- ids a back-fill found without an article (404/410)
+    family TEXT NOT NULL,          -- the site family whose id space it is
+    id INTEGER NOT NULL,
+    PRIMARY KEY (family, id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (  -- the report of every run (newscrawl.history), oldest first
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     spider TEXT NOT NULL,
@@ -149,6 +154,26 @@ class StateStore:
     def failures(self) -> list[Failure]:
         rows = self._db.execute("SELECT url, reason, attempts, meta FROM failures ORDER BY last_seen")
         return [Failure(url, reason, n, json.loads(meta or "{}")) for url, reason, n, meta in rows]
+
+    # -- what a back-fill by id needs not ask again (newscrawl.backfill) --------------------------
+
+    def record_missing(self, family: str, ids: Iterable[int]) -> None:
+        """Ids of ``family`` that have no article (the by-id answer was 404/410), in one transaction."""
+        with self._transaction():
+            self._db.executemany("INSERT OR IGNORE INTO missing_ids (family, id) VALUES (?, ?)",
+                                 [(family, n) for n in ids])
+
+    def settled_ids(self, family: str) -> Iterator[int]:
+        """Every id of ``family`` a back-fill has nothing left to do for: the ids of its exported
+        articles (keys ``family:section/id``, read through the primary key's index) and its missing ids."""
+        rows = self._db.execute("SELECT key FROM articles WHERE key >= ? AND key < ?",
+                                (family + ":", family + ";"))  # ";" follows ":": the family's range
+        for (key,) in rows:
+            tail = key.rpartition("/")[2]
+            if tail.isascii() and tail.isdigit():
+                yield int(tail)
+        for (number,) in self._db.execute("SELECT id FROM missing_ids WHERE family = ?", (family,)):
+            yield number
 
     def add_run(self, spider: str, report: dict[str, Any]) -> None:
         """Keep a run's report (:mod:`newscrawl.history`); works after :meth:`close` too."""

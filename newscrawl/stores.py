@@ -9,7 +9,7 @@ single-machine crawl needs no redis package.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from newscrawl.frontier_keys import REDIS_SCHEMES
 from newscrawl.state import ArticleState, Failure, StateStore
@@ -44,6 +44,16 @@ class StateBackend(Protocol):
     def stories(self) -> StoryBackend: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class BackfillLedger(Protocol):
+    """What a resumable back-fill by id needs of a store (the SQLite one has it; a distributed crawl
+    takes its seeds from Redis and never back-fills from ``start``)."""
+
+    def record_missing(self, family: str, ids: Iterable[int]) -> None: ...
+
+    def settled_ids(self, family: str) -> Iterable[int]: ...
 
 
 def is_redis_location(location: str | None) -> bool:

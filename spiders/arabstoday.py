@@ -143,7 +143,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
                 yield request
             return
         if self.args.discover != "listings":  # RSS feeds, sitemaps or article ids (newscrawl/discovery.py)
-            for request in self.discovery_requests():
+            async for request in self.discovery_start():
                 yield request
             return
         for section in self.crawl_sections:
