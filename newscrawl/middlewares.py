@@ -14,8 +14,9 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.httpobj import urlparse_cached
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
@@ -209,3 +210,34 @@ class RetryBackoffMiddleware:
             self.stats.inc_value("retry/backoff_waits")
             await asyncio.sleep(delay)
         return None
+
+
+#: Bytes that can hold the first 4,096 characters Scrapy's meta-refresh check reads (4 a character
+#: at most in the encodings this fast path accepts).
+_META_REFRESH_SPAN = 4096 * 4
+
+
+class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware, without decoding a page that cannot hold a meta refresh.
+
+    Scrapy decodes every HTML body (``response.text``) and scans it for ``<base>`` to look for a
+    ``<meta http-equiv="refresh">`` in its first 4,096 characters; the spider itself parses bytes.
+    When the page's encoding writes ASCII letters as themselves and the bytes of those characters do
+    not contain ``refresh`` in any case, the text cannot either: the answer (no redirect) is the
+    same, without the decoding. Anything else goes to Scrapy's own check.
+    """
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None
+                         ) -> Request | Response:
+        if (isinstance(response, HtmlResponse) and _ascii_letters_kept(response.encoding)
+                and b"refresh" not in response.body[:_META_REFRESH_SPAN].lower()):
+            return response
+        return super().process_response(request, response)
+
+
+def _ascii_letters_kept(encoding: str) -> bool:
+    """Whether ``encoding`` writes ``refresh``/``REFRESH`` as those very bytes (not UTF-16/32)."""
+    try:
+        return "refreshREFRESH".encode(encoding) == b"refreshREFRESH"
+    except (LookupError, UnicodeError):
+        return False

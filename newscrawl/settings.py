@@ -49,6 +49,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newscrawl.middlewares.OriginOffsiteMiddleware": 50,
     "newscrawl.middlewares.RetryBackoffMiddleware": 560,  # just after RetryMiddleware (550)
+    # the same meta-refresh redirects, without decoding every page that has none
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.middlewares.QuickMetaRefreshMiddleware": 580,
     "newscrawl.middlewares.ArabicEncodingMiddleware": 585,  # responses: after decompression (590)
     "newscrawl.render.RenderStats": 950,  # render/browser_requests and …/plain_requests, after the cache
 }

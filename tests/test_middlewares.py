@@ -206,3 +206,36 @@ def test_requests_the_spider_yields_are_filtered_as_scrapy_does():
     same_site = Request("http://127.0.0.1:8000/40/1-b", meta={"redirect_urls": ["http://127.0.0.1:8000/a"]})
     middleware.process_request(same_site)
     assert middleware.crawler.stats.get_value("offsite/filtered") == 1
+
+
+def test_quick_meta_refresh_redirects_exactly_as_scrapy_does() -> None:
+    from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.middlewares import QuickMetaRefreshMiddleware
+
+    crawler = get_crawler(settings_dict={"METAREFRESH_ENABLED": True})
+    ours = QuickMetaRefreshMiddleware.from_crawler(crawler)
+    scrapys = MetaRefreshMiddleware.from_crawler(crawler)
+    refresh = '<html><head><META HTTP-EQUIV="Refresh" CONTENT="0; URL=/40/1-x"></head><body>ﻻ</body></html>'
+    bodies = {
+        "refresh, utf-8": (refresh, "utf-8"),
+        "refresh, utf-16": (refresh, "utf-16"),  # not ASCII-compatible: Scrapy's own check decides
+        "refresh, windows-1256": (refresh.replace("ﻻ", "لا"), "cp1256"),
+        "none": ('<html><head><meta charset="utf-8"></head><body>' + "نص " * 3000 + "</body></html>",
+                 "utf-8"),
+        "word only in the body, far away": ("<html><body>" + "x" * 20_000 + " refresh</body></html>",
+                                            "utf-8"),
+    }
+    for name, (text, encoding) in bodies.items():
+        request = Request("http://127.0.0.1:1/page")
+        responses = [HtmlResponse(request.url, body=text.encode(encoding), encoding=encoding) for _ in "ab"]
+        got = ours.process_response(request, responses[0])
+        expected = scrapys.process_response(request, responses[1])
+        assert type(got) is type(expected), name
+        if isinstance(expected, Request):
+            assert got.url == expected.url, name
+            assert got.url.startswith("http://127.0.0.1:1/40/1-x"), name
+        else:
+            assert name in ("none", "word only in the body, far away")
