@@ -152,8 +152,8 @@ class StoryIndex:
 class MemoryStoryStore:
     """An index in dictionaries: the pending decisions of the SQLite store (a few hundred articles
     at a time), and the reference the other backends are tested against. A run without state keeps
-    its index in an in-memory SQLite database instead (:func:`newscrawl.stories_sqlite.memory_store`),
-    a tenth of the memory of Python objects per article."""
+    its index in a temporary SQLite database on disk instead (:func:`newscrawl.stories_sqlite.memory_store`):
+    flat memory, whatever the number of articles."""
 
     def __init__(self) -> None:
         self._members: dict[str, Member] = {}
