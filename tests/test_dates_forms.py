@@ -189,6 +189,7 @@ BOUNDARIES = [
     ("10:30 GMT+15", None, ("invalid_date",)),
     ("01:00 | م", None, ("ambiguous",)),  # م after punctuation is not PM for the time before it
     ("01:00 نشر في م", None, ("ambiguous",)),  # nor after a label
+    ("GMT 10:18 2025 الثلاثاء ,22 إبريل / كلمة", None, ("ambiguous",)),  # a stamp whose pair is no month
 ]
 
 
