@@ -57,13 +57,13 @@ class RedisStoryStore:
         identity = self.server.hget(self.exact_key, exact)
         return None if identity is None else self.member(identity.decode())
 
-    def by_bands(self, bands: Iterable[int]) -> Counter[str]:
+    def by_bands(self, bands: Iterable[int], limit: int) -> Counter[str]:
         keys = [str(b) for b in bands]
         counts: Counter[str] = Counter()
         for postings in self.server.hmget(self.bands_key, keys):
             if postings:
                 counts.update(postings.decode().split("\n"))
-        return counts
+        return Counter(dict(counts.most_common(limit)))
 
     def members(self, identities: Iterable[str]) -> list[Member]:
         keys = list(identities)

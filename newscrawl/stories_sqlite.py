@@ -64,7 +64,7 @@ class SqliteStoryStore:
         self.flush_every = flush_every
 
     def member(self, identity: str) -> Member | None:
-        found = self._pending.member(identity)
+        found = self._pending.member(identity) if self._pending.count() else None
         if found is not None:
             return found
         row = self._db.execute(f"SELECT {_COLUMNS} FROM story_members WHERE identity = ?",
@@ -79,15 +79,18 @@ class SqliteStoryStore:
             return self.member(row[0])  # its latest version may be pending
         return self._pending.by_exact(exact)
 
-    def by_bands(self, bands: Iterable[int]) -> Counter[str]:
+    def by_bands(self, bands: Iterable[int], limit: int) -> Counter[str]:
         keys = list(bands)
         rows = self._db.execute(
-            "SELECT m.identity, count(*) FROM story_bands b JOIN story_members m ON m.id = b.member"
-            f" WHERE b.band IN ({','.join('?' * len(keys))}) GROUP BY b.member", keys)
+            "SELECT m.identity, n FROM (SELECT member, count(*) AS n FROM story_bands"
+            f" WHERE band IN ({','.join('?' * len(keys))}) GROUP BY member ORDER BY n DESC LIMIT ?)"
+            " JOIN story_members m ON m.id = member", [*keys, limit])
         counts = Counter(dict(rows.fetchall()))
-        for identity, n in self._pending.by_bands(keys).items():
+        if not self._pending.count():
+            return counts
+        for identity, n in self._pending.by_bands(keys, limit).items():
             counts[identity] = max(counts[identity], n)  # a pending new version of a stored member
-        return counts
+        return Counter(dict(counts.most_common(limit)))
 
     def members(self, identities: Iterable[str]) -> list[Member]:
         keys = list(identities)
@@ -101,27 +104,31 @@ class SqliteStoryStore:
 
     def atomically(self, identity: str, signature: Signature, decide: Decision) -> Assignment:
         assignment, member = decide(self)
-        if member is not None:
+        if member is not None and self.flush_every <= 1:
+            self._write_all([member])
+        elif member is not None:
             self._pending.put(member)
-        if self._pending.count() >= self.flush_every:
-            self.flush()
+            if self._pending.count() >= self.flush_every:
+                self.flush()
         return assignment
 
     def flush(self) -> int:
         """Write the pending decisions in one transaction; returns how many articles were written."""
         pending = self._pending.all()
-        if not pending:
-            return 0
+        if pending:
+            self._write_all(pending)
+            self._pending = MemoryStoryStore()
+        return len(pending)
+
+    def _write_all(self, members: list[Member]) -> None:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            for member in pending:
+            for member in members:
                 self._write(member)
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-        self._pending = MemoryStoryStore()
-        return len(pending)
 
     def _write(self, member: Member) -> None:
         sig = member.signature

@@ -109,7 +109,7 @@ def test_sqlite_decisions_are_written_in_batches(tmp_path: Path) -> None:
     assert reopened.stories().count() == 3
     assert reopened.stories().member("b:1/1") == store.member("b:1/1")
     index.assign("c:1/1", text(1, extra=CAT.article(3).body[0]))  # a new version of a stored one
-    assert store.by_bands(text(1, extra=CAT.article(3).body[0]).bands)["c:1/1"] == len(text(0).bands)
+    assert store.by_bands(text(1, extra=CAT.article(3).body[0]).bands, 5)["c:1/1"] == len(text(0).bands)
     assert store.count() == 3 and store.flush() == 1 and reopened.stories().count() == 3
     state.close()
     reopened.close()
