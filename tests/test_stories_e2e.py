@@ -6,6 +6,7 @@ state; then copies left out of the feed."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -148,3 +149,45 @@ def test_a_bad_copy_mode_is_a_usage_error() -> None:
     assert proc.returncode == 2
     assert "NEWSCRAWL_STORY_COPIES='drop': expected one of export, count" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_distributed_runs_share_the_stories_through_redis(tmp_path: Path, hosts_file: Path,
+                                                          truth: dict[str, dict[str, Any]]) -> None:
+    """Two distributed runs, two processes each, on one Redis: «العرب اليوم» first, then a site that
+    republishes it; the second run's copies join the first run's stories (the state's index in Redis)."""
+    from tests.servers import start_redis
+
+    hosts = json.loads(hosts_file.read_text(encoding="utf-8"))["sites"]
+    redis = start_redis(tmp_path / "redis")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    feeds: dict[str, list[Path]] = {}
+    try:
+        for site in ("arabstoday", "emiratesvoice"):
+            sections = ",".join(s.key for s in SITES[site].sections if not s.render)
+            # hosts: the sister sites' ports, so copies linked through a mirror host are on the site
+            args = ["-a", f"site={site}", "-a", f"base_url={hosts[site]['base_url']}",
+                    "-a", f"hosts=@{hosts_file}", "-a", f"sections={sections}", "-s", f"REDIS_URL={redis.url}"]
+            seeded = subprocess.run([sys.executable, "-m", "scrapy", "push-seeds", *args], cwd=ROOT,
+                                    env=env, capture_output=True, text=True, timeout=120)
+            assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+            feeds[site] = [tmp_path / f"{site}-{n}.jsonl" for n in (1, 2)]
+            workers = []
+            for feed in feeds[site]:  # each logs to a file: a full pipe would stall it, and the others
+                with feed.with_suffix(".log").open("wb") as log:
+                    workers.append(subprocess.Popen(
+                        [sys.executable, "-m", "scrapy", "crawl", "arabstoday", *args, "-O", str(feed),
+                         "-s", "NEWSCRAWL_IDLE_CLOSE=2", "-s", "NEWSCRAWL_LEASE_TTL=3",
+                         "-s", "TELNETCONSOLE_ENABLED=0"],
+                        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+            for worker, feed in zip(workers, feeds[site], strict=True):
+                worker.wait(timeout=300)
+                assert worker.returncode == 0, feed.with_suffix(".log").read_text(errors="replace")[-3000:]
+    finally:
+        redis.stop()
+    first = [json.loads(line) for feed in feeds["arabstoday"] for line in feed.read_text().splitlines()]
+    second = [json.loads(line) for feed in feeds["emiratesvoice"] for line in feed.read_text().splitlines()]
+    assert {i["site"] for i in first} == {"arabstoday"} and {i["site"] for i in second} == {"emiratesvoice"}
+    result = score(first + second, truth)
+    assert result.true_pairs > 5 and result.precision >= 0.99 and result.recall >= 0.98, result
+    copies = [i for i in second if truth[i["url"]]["republished"]]
+    assert copies and all(i["copy_of"] == truth[i["url"]]["story"] for i in copies)
