@@ -166,7 +166,8 @@ def test_distributed_runs_share_the_stories_through_redis(tmp_path: Path, hosts_
             sections = ",".join(s.key for s in SITES[site].sections if not s.render)
             # hosts: the sister sites' ports, so copies linked through a mirror host are on the site
             args = ["-a", f"site={site}", "-a", f"base_url={hosts[site]['base_url']}",
-                    "-a", f"hosts=@{hosts_file}", "-a", f"sections={sections}", "-s", f"REDIS_URL={redis.url}"]
+                    "-a", f"hosts=@{hosts_file}", "-a", f"sections={sections}",
+                    "-s", f"REDIS_URL={redis.url}"]
             seeded = subprocess.run([sys.executable, "-m", "scrapy", "push-seeds", *args], cwd=ROOT,
                                     env=env, capture_output=True, text=True, timeout=120)
             assert seeded.returncode == 0, seeded.stdout + seeded.stderr
