@@ -161,6 +161,7 @@ def test_distributed_runs_share_the_stories_through_redis(tmp_path: Path, hosts_
     redis = start_redis(tmp_path / "redis")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     feeds: dict[str, list[Path]] = {}
+    workers: list[subprocess.Popen[bytes]] = []
     try:
         for site in ("arabstoday", "emiratesvoice"):
             sections = ",".join(s.key for s in SITES[site].sections if not s.render)
@@ -184,6 +185,10 @@ def test_distributed_runs_share_the_stories_through_redis(tmp_path: Path, hosts_
                 worker.wait(timeout=300)
                 assert worker.returncode == 0, feed.with_suffix(".log").read_text(errors="replace")[-3000:]
     finally:
+        for worker in workers:  # a failed wait leaves the others running
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
         redis.stop()
     first = [json.loads(line) for feed in feeds["arabstoday"] for line in feed.read_text().splitlines()]
     second = [json.loads(line) for feed in feeds["emiratesvoice"] for line in feed.read_text().splitlines()]
