@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
@@ -49,8 +49,16 @@ from newscrawl.replica.faults import (
 from newscrawl.sites import get_site
 from newscrawl.sites.base import Section, SiteDefinition
 
-if TYPE_CHECKING:
-    from newscrawl.replica.republish import Copy, Republication
+
+class RepublishPlan(Protocol):
+    """What a catalogue asks of a network's republication plan (:mod:`newscrawl.replica.republish`,
+    which builds catalogues: it imports this module, never the other way round)."""
+
+    share: float
+
+    def copy(self, cat: Catalogue, index: int) -> Any: ...  # a republish.Copy, or None
+
+    def boilerplate(self, cat: Catalogue, index: int) -> str | None: ...
 
 #: Publication time of the newest generated article (the seed page's visit day).
 NEWEST = datetime(2025, 4, 22, 10, 56, tzinfo=UTC)
@@ -476,7 +484,7 @@ class Catalogue:
         fault_attempts: int | str = 2,
         slow_seconds: float | str = 5.0,
         oversized_bytes: int | str = OVERSIZED_BYTES,
-        republish: Republication | None = None,
+        republish: RepublishPlan | None = None,
     ) -> None:
         articles, seed, per_page = int(articles), int(seed), int(per_page)
         changed, added, fault_attempts = int(changed), int(added), int(fault_attempts)
@@ -617,7 +625,7 @@ class Catalogue:
         """The section of the article at ``index``."""
         return self.sections[self._section_k(index)]
 
-    def copy_source(self, index: int) -> Copy | None:
+    def copy_source(self, index: int) -> Any:
         """Where the article at ``index`` was republished from, or None for an original."""
         return self.republish.copy(self, index) if self.republish else None
 
@@ -846,7 +854,7 @@ class Catalogue:
             art = self._revise_content(art, filler, revision[1])
         return art
 
-    def _as_copy(self, art: Article, copy: Copy, filler: _Filler) -> Article:
+    def _as_copy(self, art: Article, copy: Any, filler: _Filler) -> Article:
         """``art`` (this site's own page: id, dates, related list…) carrying the source's text; a
         ``paragraph`` copy has a paragraph of this site's added after one of the source's."""
         source = copy.article
