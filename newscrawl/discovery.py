@@ -266,7 +266,7 @@ class DiscoveryMixin:
             return None
         identity = article_identity(site, entry.url)
         if self.incremental is not None and not self.incremental.full:
-            if self.incremental.store.get(identity) is not None:
+            if self.incremental.known(identity) is not None:
                 self.crawler.stats.inc_value("discovery/known_skipped")
                 return None
         self._note_url(site, entry.url)

@@ -2,8 +2,10 @@
 
 Scrapy glue around :class:`~newscrawl.state.StateStore`. The spider asks :meth:`request_kwargs`
 before requesting an article; the state pipeline asks :meth:`classify` before exporting one; the
-state is written only when a feed file (or batch) holding the article has been stored, so an article
-is never marked exported before it is safely in a feed.
+state is written only when a feed file (or batch) holding the article has been stored (the storage
+says it succeeded, :func:`newscrawl.feeds.slot_stored`), so an article is never marked exported
+before it is safely in a feed. A store that fails while in use (:class:`~newscrawl.state.StateError`)
+ends the crawl: ``state/error`` holds the reason (the verdict's ``state`` rule, status 1).
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.extract import ListingEntry, article_identity
 from newscrawl.feeds import SpooledAwaitingStorage, feed_slots, slot_stored
 from newscrawl.sites import SITES, get_site
-from newscrawl.state import ArticleState, fingerprint
+from newscrawl.state import ArticleState, StateError, fingerprint
 from newscrawl.stores import StateBackend
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,8 @@ logger = logging.getLogger(__name__)
 #: Request meta carrying the listing entry's fingerprint to whichever process downloads the article
 #: (in distributed mode the listing and the article are often parsed by different processes).
 LISTING_FP_META = "newscrawl_listing_fp"
+#: One-line reason the state failed during the crawl (the verdict's ``state`` rule).
+STATE_ERROR_STAT = "state/error"
 
 
 def listing_fingerprint(entry: ListingEntry) -> str | None:
@@ -94,7 +99,7 @@ class IncrementalState:
     def request_kwargs(self, key: str, entry: ListingEntry) -> dict[str, Any] | None:
         """Extra Request arguments for an article, or None when it must not be downloaded at all."""
         fp = listing_fingerprint(entry)  # carried in the request's meta to seen_response
-        known = None if self.full else self.store.get(key)
+        known = None if self.full else self.known(key)
         carry = {"meta": {LISTING_FP_META: fp}}
         if known is None:
             return carry
@@ -133,7 +138,7 @@ class IncrementalState:
 
     def classify(self, key: str, item: Any) -> str:
         """``new``, ``updated`` or ``unchanged`` (already exported with the same content)."""
-        known = None if self.full else self.store.get(key)
+        known = None if self.full else self.known(key)
         if known is None:
             return "new"
         same = known.content_fp in (content_fingerprint(item), legacy_content_fingerprint(item))
@@ -141,7 +146,34 @@ class IncrementalState:
 
     def claim(self, key: str, item: Any) -> bool:
         """Take the right to export this version (atomic in the shared Redis store; see its claim)."""
-        return self.store.claim(key, content_fingerprint(item), force=self.full)
+        try:
+            return self.store.claim(key, content_fingerprint(item), force=self.full)
+        except StateError as exc:
+            raise self._unusable(exc) from None
+
+    def known(self, key: str) -> ArticleState | None:
+        """What the store has of an article (a failing store ends the crawl)."""
+        try:
+            return self.store.get(key)
+        except StateError as exc:
+            raise self._unusable(exc) from None
+
+    def record_failure(self, url: str, reason: str, attempts: int, meta: dict[str, Any]) -> None:
+        """Keep a page that failed for good, to be retried first by the next run."""
+        try:
+            self.store.record_failure(url, reason, attempts, meta)
+        except StateError as exc:
+            raise self._unusable(exc) from None
+
+    def _unusable(self, exc: StateError) -> StateError:
+        """Record why the state failed (once), end the crawl, and give the error back to raise."""
+        if self.stats.get_value(STATE_ERROR_STAT) is None:
+            self.stats.set_value(STATE_ERROR_STAT, " ".join(str(exc).split()))
+            logger.error("The incremental state failed, the crawl stops: %s", exc)
+            engine = getattr(self.crawler, "engine", None)
+            if engine is not None and engine.spider is not None:
+                deferred_from_coro(engine.close_spider_async(reason="state_failed"))
+        return exc
 
     # -- after export: mark durable once the feed is stored ---------------------------------------
 
@@ -169,19 +201,26 @@ class IncrementalState:
 
     def _feed_slot_closed(self, slot: Any) -> None:
         committed = 0
-        for stored, lost in self._pending.closed(slot, slot_stored(slot)):
-            if lost:
-                self._unstored += len(lost)
-                self.stats.inc_value("incremental/not_stored", len(lost))
-            if stored:
-                self.store.mark_exported(stored)
-                committed += len(stored)
+        try:
+            for stored, lost in self._pending.closed(slot, slot_stored(slot)):
+                if lost:
+                    self._unstored += len(lost)
+                    self.stats.inc_value("incremental/not_stored", len(lost))
+                if stored:
+                    self.store.mark_exported(stored)
+                    committed += len(stored)
+            if committed:
+                self.stats.set_value("incremental/state_size", self.store.count())
+        except StateError as exc:
+            self._unusable(exc)
         if committed:
             self.stats.inc_value("incremental/state_committed", committed)
-            self.stats.set_value("incremental/state_size", self.store.count())
 
     def _spider_closed(self, spider: Any) -> None:
-        self.stats.set_value("incremental/state_size", self.store.count())
+        try:
+            self.stats.set_value("incremental/state_size", self.store.count())
+        except StateError as exc:
+            self._unusable(exc)
 
     def _engine_stopped(self) -> None:
         lost = self._pending.pending() + self._unstored

@@ -1,12 +1,10 @@
-"""The run report: what a crawl exported, skipped, dropped and failed, and whether that is enough.
+"""The run report: what a crawl exported, skipped, dropped and failed, and its verdict.
 
-:func:`build_report` and :func:`threshold_breaches` are pure; :class:`RunReport` is the Scrapy
-extension that feeds them from stats and signals, writes ``<feed>.report.json`` beside the first
-local feed (or ``NEWSCRAWL_REPORT``), logs a summary, and marks the run failed on a breach so the
-``crawl`` command exits non-zero (status 3) for a scheduler to see.
-
-Spidermon was considered: it has monitors and notification actions but no way to change the
-process exit status, and its monitoring extra pulls in cloud SDKs; these thresholds are a few lines.
+:func:`build_report` is pure; :class:`RunReport` is the Scrapy extension that feeds it from stats and
+signals once the engine has stopped (feeds stored, state saved, the run's checks done by Spidermon,
+:mod:`newscrawl.monitors`), writes ``<feed>.report.json`` beside the first local feed (or
+``NEWSCRAWL_REPORT``), logs a summary and the verdict in one line (which rule decided the exit
+status, :mod:`newscrawl.verdict`), and sends :data:`newscrawl.signals.report_built`.
 """
 
 from __future__ import annotations
@@ -26,10 +24,9 @@ from scrapy.exceptions import NotConfigured
 from newscrawl.feeds import feed_slots
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.signals import report_built
+from newscrawl.verdict import COMPLETE, decide
 
 logger = logging.getLogger(__name__)
-
-REPORT_FAILED_STAT = "report/threshold_breaches"
 
 
 def build_report(stats: dict[str, Any], sections: Counter[str], changes: Counter[str],
@@ -68,29 +65,20 @@ def build_report(stats: dict[str, Any], sections: Counter[str], changes: Counter
         "listing": prefixed("listing/"),
         # original / copy_exact / copy_near / known / copies / copies_left_out (pipelines/stories.py)
         "stories": prefixed("stories/"),
+        # every requested section: the article entries its listing pages named, why it failed
+        "sections": {
+            name: {"articles_listed": stats.get(f"sections/listed/{name}", 0),
+                   "failed": stats.get(f"sections/failed/{name}")}
+            for name in sorted(k[len("sections/requested/"):] for k in stats
+                               if k.startswith("sections/requested/"))
+        },
+        "articles_found": stats.get("articles/found", 0) + stats.get("discovery/known_skipped", 0),
+        "verdict": decide(stats).as_dict(),
     }
 
 
-def threshold_breaches(report: dict[str, Any], min_items: int, min_coverage: dict[str, float],
-                       max_failures: int | None) -> list[str]:
-    """Human-readable breaches of the configured thresholds (empty: the run is fine)."""
-    breaches = []
-    exported = report["articles"]["exported"]
-    if exported < min_items:
-        breaches.append(f"exported {exported} articles, fewer than NEWSCRAWL_MIN_ITEMS={min_items}")
-    if exported:
-        for name, minimum in min_coverage.items():
-            got = report["coverage"].get(name, 0.0)
-            if got < float(minimum):
-                breaches.append(f"coverage of {name} is {got:.2%}, below {float(minimum):.2%}")
-    failed = sum(report["failures"].values())
-    if max_failures is not None and failed > max_failures:
-        breaches.append(f"{failed} pages failed, more than NEWSCRAWL_MAX_FAILURES={max_failures}")
-    return breaches
-
-
 class RunReport:
-    """Scrapy extension writing the run report and enforcing the thresholds (``NEWSCRAWL_*``)."""
+    """Scrapy extension writing the run report with the run's verdict, once the engine has stopped."""
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -98,16 +86,15 @@ class RunReport:
             raise NotConfigured
         self.crawler = crawler
         self.path = settings.get("NEWSCRAWL_REPORT") or None
-        self.min_items = settings.getint("NEWSCRAWL_MIN_ITEMS", 0)
-        self.min_coverage = settings.getdict("NEWSCRAWL_MIN_COVERAGE")
-        max_failures = settings.get("NEWSCRAWL_MAX_FAILURES")
-        self.max_failures = None if max_failures in (None, "") else int(max_failures)
         self.sections: Counter[str] = Counter()
         self.changes: Counter[str] = Counter()
         self.fields: Counter[str] = Counter()
         self.items = 0
+        self.reason = ""
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        # After Spidermon's engine_stopped checks (EXTENSIONS order): the verdict is known then.
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunReport:
@@ -131,26 +118,26 @@ class RunReport:
         return None
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        self.reason = reason
+        self.path = self.path or self._beside_first_feed()  # the slots are gone after the close
+
+    def engine_stopped(self) -> None:
+        settings = self.crawler.settings
         stats = self.crawler.stats.get_stats()
-        report = build_report(stats | {"finish_reason": reason}, self.sections, self.changes,
-                              self.fields, self.items)
-        breaches = threshold_breaches(report, self.min_items, self.min_coverage, self.max_failures)
-        report["thresholds"] = {"min_items": self.min_items, "min_coverage": self.min_coverage,
-                                "max_failures": self.max_failures, "breaches": breaches,
-                                "passed": not breaches}
-        path = self.path or self._beside_first_feed()
-        failed = getattr(spider, "failures", None) or []
-        if path:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        if path and failed:  # url, reason, attempts of every page that failed for good
-            failures_path = Path(path).with_name(Path(path).name.replace(".report.json", "")
-                                                 + ".failures.jsonl")
-            failures_path.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failed),
-                                     encoding="utf-8")
-            report["failures_file"] = str(failures_path)
-        if path:
-            Path(path).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
-                                  encoding="utf-8")
+        report = build_report(stats | {"finish_reason": stats.get("finish_reason", self.reason)},
+                              self.sections, self.changes, self.fields, self.items)
+        report["thresholds"] = {
+            "min_items": settings.getint("NEWSCRAWL_MIN_ITEMS"),
+            "min_coverage": settings.getdict("NEWSCRAWL_MIN_COVERAGE"),
+            "max_failures": str(settings.get("NEWSCRAWL_MAX_FAILURES") or "") or None,
+            "max_errors": settings.getint("NEWSCRAWL_MAX_ERRORS"),
+        }
+        path = self.path
+        try:
+            self._write(report, path)
+        except OSError as exc:
+            logger.error("The run report could not be written to %s: %s", path, exc)
+            path = None
         articles = report["articles"]
         logger.info(
             "Run report: %d exported (%d new, %d updated), %d skipped as unchanged, %d failed pages,"
@@ -159,9 +146,25 @@ class RunReport:
             sum(report["failures"].values()), sum(report["dropped"].values()),
             sum(report["date_issues"].values()), f"; report: {path}" if path else "",
         )
-        self.crawler.stats.set_value(REPORT_FAILED_STAT, len(breaches))
-        for breach in breaches:
-            logger.error("Threshold breached: %s", breach)
+        verdict = report["verdict"]
+        logger.log(logging.INFO if verdict["status"] == COMPLETE else logging.ERROR,
+                   "Verdict: %s", verdict["line"])
         self.crawler.signals.send_catch_log(report_built, report=report, path=path)
+
+    def _write(self, report: dict[str, Any], path: str | None) -> None:
+        """The JSON report at ``path``, and beside it the pages that failed for good
+        (``<feed>.failures.jsonl``: url, reason, attempts)."""
+        if not path:
+            return
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        failed = getattr(self.crawler.spider, "failures", None) or []
+        if failed:
+            failures_path = Path(path).with_name(Path(path).name.replace(".report.json", "")
+                                                 + ".failures.jsonl")
+            failures_path.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failed),
+                                     encoding="utf-8")
+            report["failures_file"] = str(failures_path)
+        Path(path).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
+                              encoding="utf-8")
 
 

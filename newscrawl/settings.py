@@ -108,6 +108,17 @@ NEWSCRAWL_CSV_BOM = False  # a UTF-8 byte order mark first in CSV feeds, for spr
 # CSV cells a spreadsheet would run as a formula (leading =, +, -, @, tab or CR) get a leading '
 # (OWASP's advice on CSV injection); False writes them as they are (for a program reading the CSV).
 NEWSCRAWL_CSV_NEUTRALIZE_FORMULAS = True
+# Scrapy's storages, remembering whether each feed file was stored (newscrawl/feedstore.py): the
+# incremental state records an article only once a stored file holds it.
+FEED_STORAGES = {
+    "": "newscrawl.feedstore.RecordedFileFeedStorage",
+    "file": "newscrawl.feedstore.RecordedFileFeedStorage",
+    "stdout": "newscrawl.feedstore.RecordedStdoutFeedStorage",
+    "s3": "newscrawl.feedstore.RecordedS3FeedStorage",
+    "gs": "newscrawl.feedstore.RecordedGCSFeedStorage",
+    "ftp": "newscrawl.feedstore.RecordedFTPFeedStorage",
+    "ftps": "newscrawl.feedstore.RecordedFTPFeedStorage",
+}
 # Presets of FEEDS, chosen with -s NEWSCRAWL_FEED_PRESET=<name> (ignored when -o/-O or FEEDS is set).
 # "scheduled": one JSON Lines file per run under exports/<spider>/, named by the run's UTC start time.
 NEWSCRAWL_FEED_PRESET = ""
@@ -120,15 +131,34 @@ NEWSCRAWL_FEED_PRESETS = {
 # --- scheduled runs ------------------------------------------------------------------------------
 # SQLite file of the incremental state (same as -a state=PATH); empty: every run exports everything.
 NEWSCRAWL_STATE = ""
+# Seconds to wait for another run holding the state file to end (0: refuse at once, status 1).
+NEWSCRAWL_STATE_WAIT = 0
 
-# Run report (JSON beside the first local feed, or this path) and the thresholds that make
-# `scrapy crawl` exit with status 3 so a scheduler notices.
+# --- the run's verdict: exit status and report (newscrawl/verdict.py, newscrawl/monitors.py) ------
+# Run report: JSON beside the first local feed, or this path.
 NEWSCRAWL_REPORT = ""
-NEWSCRAWL_MIN_ITEMS = 0
-NEWSCRAWL_MIN_COVERAGE = {"url": 1.0, "title": 1.0, "body": 1.0, "published_at": 0.9}
-NEWSCRAWL_MAX_FAILURES = ""  # empty: no limit
-EXTENSIONS = {"newscrawl.report.RunReport": 500, "newscrawl.progress.Progress": 510,
-              "newscrawl.history.RunHistory": 520}
+# Thresholds of the exit status (README "Exit status"); each breach is status 3.
+NEWSCRAWL_MIN_ITEMS = 0  # articles the run saw (exported, known unchanged or failed)
+NEWSCRAWL_MIN_COVERAGE = {"url": 1.0, "title": 1.0, "body": 1.0, "published_at": 0.9}  # exported records
+NEWSCRAWL_MAX_FAILURES = "0"  # pages failed for good: a number, a percentage of pages ("2%"), "" no limit
+NEWSCRAWL_MAX_ERRORS = 0  # callbacks/pipelines that raised; errors logged that no other rule counts
+# Spidermon runs the checks once the engine has stopped (feeds stored, state saved); its action
+# writes the failed ones into the stats and `scrapy crawl` exits with the status they give.
+SPIDERMON_ENABLED = True
+SPIDERMON_ENGINE_STOP_MONITORS = ["newscrawl.monitors.RunVerdictSuite"]
+SPIDERMON_ADD_FIELD_COVERAGE = True
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # a null field is not covered
+SPIDERMON_FIELD_COVERAGE_RULES: dict[str, float] = {}  # extra rules, "Article/<field>": floor
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
+EXTENSIONS = {
+    # In this order: the checks run at engine_stopped before the report that states their verdict.
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    "newscrawl.monitors.VerdictStats": 505,
+    "newscrawl.feedstore.FeedHealth": 506,
+    "newscrawl.report.RunReport": 510,
+    "newscrawl.progress.Progress": 520,
+    "newscrawl.history.RunHistory": 530,  # hangs on report_built
+}
 # A progress line every this many seconds (pages, articles exported, rate, failures; percent and ETA
 # when the total is known: stat progress/expected_articles); 0 turns it off.
 NEWSCRAWL_PROGRESS_INTERVAL = 10.0

@@ -61,12 +61,14 @@ def is_redis_location(location: str | None) -> bool:
 
 
 def open_store(location: str | None, frontier_url: str | None = None,
-               worker: Worker | None = None) -> StateBackend | None:
+               worker: Worker | None = None, wait: float = 0.0) -> StateBackend | None:
     """The store for ``-a state=``/``NEWSCRAWL_STATE`` (``location``) in this crawl, or None (no state).
 
     * ``redis://…``: the Redis store there;
     * empty in distributed mode (``frontier_url`` set): the Redis store beside the frontier;
-    * a path: the SQLite store, refused in distributed mode since other machines cannot share it.
+    * a path: the SQLite store, refused in distributed mode since other machines cannot share it;
+      a file that is damaged, foreign, read-only or held by another run for ``wait`` seconds is
+      refused (:class:`~newscrawl.state.StateRefused`).
     """
     if is_redis_location(location):
         from newscrawl.state_redis import RedisStateStore
@@ -82,7 +84,7 @@ def open_store(location: str | None, frontier_url: str | None = None,
             raise ValueError(f"state={location!r}: a SQLite file cannot be shared by the processes of a"
                              f" distributed crawl; leave it empty (the state then goes to the frontier's"
                              f" Redis) or give a redis:// URL")
-        return StateStore(location)
+        return StateStore(location, wait=wait)
     if frontier_url:
         from newscrawl.state_redis import RedisStateStore
 

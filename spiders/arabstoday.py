@@ -28,6 +28,7 @@ from newscrawl.extract import (
     next_page_url,
 )
 from newscrawl.feeds import apply_feed_preset, apply_user_agent, placeholder_contact_warning
+from newscrawl.feedstore import check_feed_destinations
 from newscrawl.identities import IdentitySet
 from newscrawl.incremental import IncrementalState, identity_of
 from newscrawl.render import (
@@ -44,6 +45,8 @@ from newscrawl.stores import open_store
 
 #: Request meta of a listing page: how many pages in a row before it listed nothing new.
 STALE_PAGES_META = "newscrawl_stale_pages"
+#: Request meta naming the section (``<site>/<section>``) a listing page belongs to.
+SECTION_META = "newscrawl_section"
 
 
 class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
@@ -80,6 +83,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArabsTodaySpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_feed_preset(crawler.settings)
+        check_feed_destinations(crawler.settings)  # RunRefused: nothing is crawled
         warning = placeholder_contact_warning(crawler.settings)
         apply_user_agent(crawler.settings)
         if warning and spider.crawls_live:
@@ -95,7 +99,8 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         spider.distributed = enable_distributed(crawler, spider)  # None unless REDIS_URL/NEWSCRAWL_FRONTIER
         frontier = spider.distributed
         state_path = spider.args.state or crawler.settings.get("NEWSCRAWL_STATE")
-        store = open_store(state_path, frontier and frontier.url, frontier and frontier.worker)
+        store = open_store(state_path, frontier and frontier.url, frontier and frontier.worker,
+                           wait=crawler.settings.getfloat("NEWSCRAWL_STATE_WAIT"))
         if store is not None:  # SQLite by default; Redis, shared, in distributed mode
             spider.incremental = IncrementalState(crawler, store, full=spider.args.full)
         spider.render_plan = RenderPlan.for_crawl(spider.site, spider.rendered_sections(), crawler.settings)
@@ -137,6 +142,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
                 site = self.site_of(failure.url, entry)
                 if article_key(site, failure.url) is not None:  # the listings will not request it again
                     self._requested_ids.add(article_identity(site, failure.url))
+                    self.crawler.stats.inc_value("articles/found")
                 yield self._request(failure.url, entry, priority=10)
         if self.distributed:  # seeds come from Redis (scrapy push-seeds), shared by every process
             for request in self.distributed.seed_requests():
@@ -147,9 +153,9 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
                 yield request
             return
         for section in self.crawl_sections:
-            yield self._listing_request(section, page=1)
+            yield self._section_start(self._listing_request(section, page=1))
         for request in self.sister_listing_requests():  # the other sites of -a site=all
-            yield request
+            yield self._section_start(request)
 
     def parse_listing(self, response: Response, section: Section | None = None, page: int = 1) -> Any:
         """Follow each article entry of a listing page, then the next page (without ``section``: the
@@ -175,6 +181,9 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         new_entries = 0
         entries = listing_entries(response, site, section, root)
         self.note_links(site, entries)  # the page's mirror and AMP links, for other_urls
+        section_id = response.meta.get(SECTION_META) or f"{site.key}/{section.key}"
+        articles = sum(1 for entry in entries if article_key(site, entry.url) is not None)
+        self.crawler.stats.inc_value(f"sections/listed/{section_id}", articles)  # reached if > 0
         for entry in entries:
             if self.args.since and self._older_than_since(entry):
                 stop = True
@@ -212,7 +221,8 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
             self.logger.warning("Section %s of %s: stopped at the page cap (NEWSCRAWL_MAX_LISTING_PAGES=%d),"
                                 " not followed: %s", section.key, site.key, self.max_listing_pages, next_url)
             return
-        meta = {**self.render_plan.listing_meta(section), STALE_PAGES_META: stale}
+        meta = {**self.render_plan.listing_meta(section), STALE_PAGES_META: stale,
+                SECTION_META: response.meta.get(SECTION_META) or f"{site.key}/{section.key}"}
         yield scrapy.Request(next_url, callback=self.parse_listing, errback=self.on_error,
                              cb_kwargs={"section": section, "page": page + 1}, meta=meta,
                              priority=DISCOVERY_PRIORITY)
@@ -249,15 +259,27 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         self.crawler.stats.inc_value(f"failures/{reason}")
         self.logger.warning("Failed for good (%s, %d attempts): %s", reason, attempts, request.url)
         self.failures.append({"url": url, "reason": reason, "attempts": attempts})
+        if SECTION_META in request.meta:  # a listing page: its section may not be reached at all
+            page = request.cb_kwargs.get("page", 1)
+            self.crawler.stats.set_value(f"sections/failed/{request.meta[SECTION_META]}",
+                                         f"page {page}: {reason}")
         entry = request.cb_kwargs.get("entry")
         if request.callback == self.parse_article:  # its other_urls notes will never be collected
             self.settle_urls(self.site_of(url, entry), url)
         if self.incremental and entry is not None:  # article pages are retried first next run
-            self.incremental.store.record_failure(url, reason, attempts, {"entry": asdict(entry)})
+            self.incremental.record_failure(url, reason, attempts, {"entry": asdict(entry)})
         if self.distributed:  # its lease ends: nothing of it awaits a feed
             self.distributed.release(request)
 
     # -- helpers -----------------------------------------------------------------------------------
+
+    def _section_start(self, request: scrapy.Request) -> scrapy.Request:
+        """The first listing page of a section the run must reach (the verdict's ``sections`` rule:
+        ``sections/requested/<site>/<section>``, then ``…/listed/…`` or ``…/failed/…``)."""
+        section_id = f"{self.site_of(request.url).key}/{request.cb_kwargs['section'].key}"
+        self.crawler.stats.set_value(f"sections/requested/{section_id}", 1)
+        request.meta[SECTION_META] = section_id
+        return request
 
     def _listing_request(self, section: Section, page: int) -> scrapy.Request:
         url = self.base_url + self.site.listing_path(section)
@@ -281,6 +303,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
             self.settle_urls(site, entry.url)
             return None
         self._requested_ids.add(identity)
+        self.crawler.stats.inc_value("articles/found")  # what the run saw, exported or known or not
         extra: dict[str, Any] = {}
         if self.incremental:
             decided = self.incremental.request_kwargs(identity, entry)
@@ -330,11 +353,15 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
 
 
 def _failure_reason(failure: Failure) -> str:
-    """A short, stable name for why a request failed: ``http_503``, ``TimeoutError``, or the
-    ``reason`` our own exceptions carry (``bad_encoding``, ``offsite_redirect``), …"""
+    """A short, stable name for why a request failed: ``http_503``, ``TimeoutError``, ``too_large``
+    (bigger than ``DOWNLOAD_MAXSIZE``), or the ``reason`` our own exceptions carry (``bad_encoding``,
+    ``offsite_redirect``), …"""
+    from scrapy.exceptions import DownloadCancelledError
     from scrapy.spidermiddlewares.httperror import HttpError
 
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
+    if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+        return "too_large"
     reason = getattr(failure.value, "reason", None)
     return reason if isinstance(reason, str) else type(failure.value).__name__

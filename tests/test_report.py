@@ -7,7 +7,7 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newscrawl.report import build_report, threshold_breaches
+from newscrawl.report import build_report
 from pipelines.validate import ValidationPipeline
 from tests.conftest import run_crawl, static_sections
 
@@ -30,14 +30,6 @@ def test_report_counts():
     assert report["coverage"]["title"] == 1.0 and report["coverage"]["subtitle"] == 0.0
 
 
-def test_thresholds():
-    coverage = {"title": 1.0, "body": 1.0}
-    assert threshold_breaches(_report(), 5, coverage, None) == []
-    breaches = threshold_breaches(_report(title=8, failures=3), 20, coverage, 2)
-    assert len(breaches) == 3
-    assert any("title" in b and "80.00%" in b for b in breaches)
-
-
 # --- through the real engine ---------------------------------------------------------------------
 
 
@@ -48,17 +40,21 @@ def test_report_beside_the_feed_and_exit_status_3_on_a_breach(tmp_path, replica)
     report = json.loads((tmp_path / "ok" / "items.report.json").read_text(encoding="utf-8"))
     assert report["articles"]["exported"] == len(ok.items()) > 10
     assert sum(report["articles"]["by_section"].values()) == len(ok.items())
-    assert report["coverage"]["title"] == 1.0 and report["thresholds"]["passed"] is True
-    assert "Run report:" in ok.log
+    assert report["coverage"]["title"] == 1.0
+    assert report["verdict"]["status"] == 0 and report["verdict"]["rule"] == "complete"
+    assert report["thresholds"]["min_items"] == 10
+    assert "Run report:" in ok.log and "Verdict: exit status 0 (complete)" in ok.log
 
     breach = run_crawl(tmp_path / "breach", "-a", f"base_url={replica.url}", *static_sections(),
                        "-a", "max_pages=1", "-s", "NEWSCRAWL_MIN_ITEMS=100000",
                        "-s", 'NEWSCRAWL_MIN_COVERAGE={"subtitle": 1.0}')
     assert breach.returncode == 3
     report = json.loads((tmp_path / "breach" / "items.report.json").read_text(encoding="utf-8"))
-    assert report["thresholds"]["passed"] is False
-    assert len(report["thresholds"]["breaches"]) == 2
-    assert "Threshold breached: exported" in breach.log
+    verdict = report["verdict"]
+    assert verdict["status"] == 3 and set(verdict["failed"]) == {"coverage", "min_items"}
+    assert verdict["rule"] == "coverage" and "subtitle" in verdict["reason"]
+    assert "fewer than NEWSCRAWL_MIN_ITEMS=100000" in verdict["failed"]["min_items"]
+    assert f"Verdict: {verdict['line']}" in breach.log
 
 
 def test_validation_drops_with_a_counted_reason():

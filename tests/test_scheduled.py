@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from tests.conftest import (
     static_sections,
 )
 from tests.exports import schema_errors
+from tests.servers import wait_until
 
 
 def _article_downloads(replica: RunningReplica) -> int:
@@ -77,6 +78,10 @@ def test_second_run_exports_nothing_and_third_exactly_the_changes(tmp_path):
         changed.stop()
 
 
+def _served_or_ended(replica: RunningReplica, proc: subprocess.Popen[bytes], pages: int) -> bool:
+    return _article_downloads(replica) >= pages or proc.poll() is not None
+
+
 def _read_feed_lines(folder: Path) -> list[dict]:
     """Every complete record of every feed file of the runs (a killed run may end mid-line)."""
     records = []
@@ -91,6 +96,8 @@ def _read_feed_lines(folder: Path) -> list[dict]:
 
 
 def test_sigkill_at_several_points_then_resume_loses_nothing(tmp_path):
+    """Kill a crawl with SIGKILL three times, each once the replica has served a given number of
+    article pages to that run (an observable point, not a time), then resume: nothing is lost."""
     replica = start_replica("--articles", "400", "--seed", "8")
     feeds, jobdir, state = tmp_path / "feeds", tmp_path / "job", tmp_path / "state.sqlite"
     feeds.mkdir()
@@ -104,16 +111,18 @@ def test_sigkill_at_several_points_then_resume_loses_nothing(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
         expected = {a["url"] for a in manifest_of(replica)}
-        kills = 0
-        for run, kill_after in enumerate((2.5, 1.5, 3.5), start=1):
+        for run, kill_after in enumerate((45, 25, 70), start=1):  # article pages served to this run
+            replica_stats(replica, reset=True)
             proc = subprocess.Popen(command(run), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
-            time.sleep(kill_after)
-            if proc.poll() is None:  # killed mid-crawl, feeds half-written
-                proc.send_signal(signal.SIGKILL)
-                kills += 1
-            proc.wait(timeout=60)
-        assert kills >= 2
+            try:
+                served = functools.partial(_served_or_ended, replica, proc, kill_after)
+                wait_until(served, 300, f"{kill_after} article pages served")
+                assert proc.poll() is None, "the crawl ended before its kill point"
+                proc.send_signal(signal.SIGKILL)  # killed mid-crawl, feeds half-written
+            finally:
+                proc.kill()
+                proc.wait(timeout=60)
         seen_before_last = {r["url"] for r in _read_feed_lines(feeds)}
         assert 0 < len(seen_before_last & expected) < len(expected)  # the kills did cut the crawl
 
@@ -125,7 +134,7 @@ def test_sigkill_at_several_points_then_resume_loses_nothing(tmp_path):
         duplicates = sum(n - 1 for n in counts.values())
         # Only records in a batch file that a kill left unstored can come again: at most one
         # batch (20 records) per kill.
-        assert duplicates <= 20 * kills, duplicates
-        print(f"kills={kills} articles={len(expected)} duplicates={duplicates}")
+        assert duplicates <= 20 * 3, duplicates
+        print(f"kills=3 articles={len(expected)} duplicates={duplicates}")
     finally:
         replica.stop()

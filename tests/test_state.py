@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import signal
+import sqlite3
 
 from newscrawl.state import ArticleState, StateStore, fingerprint
 from tests.servers import wait_until
@@ -50,15 +51,26 @@ def _write_forever(path: str) -> None:
         n += 50
 
 
+def _committed(path: str) -> int:
+    """Rows committed so far, read beside the writer (which holds the store's lock)."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0  # not created yet
+
+
 def test_sigkill_mid_write_leaves_a_consistent_store(tmp_path):
     path = str(tmp_path / "killed.sqlite")
     proc = multiprocessing.get_context("spawn").Process(target=_write_forever, args=(path,))
     proc.start()
     # killed once 500 rows are observed committed (a bound no slow machine hits: it waits for the event)
-    wait_until(lambda: os.path.exists(path) and StateStore(path).count() >= 500, timeout=600,
-               what="500 committed rows")
+    wait_until(lambda: _committed(path) >= 500, timeout=600, what="500 committed rows")
     os.kill(proc.pid, signal.SIGKILL)
     proc.join()
-    store = StateStore(path)
+    store = StateStore(path)  # the killed writer's lock died with it
     count = store.count()
     assert count >= 500 and count % 50 == 0  # whole transactions only

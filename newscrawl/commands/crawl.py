@@ -1,33 +1,40 @@
-"""``scrapy crawl`` that checks spider arguments first and reports threshold breaches in its status.
+"""``scrapy crawl`` whose exit status is the run's verdict (:mod:`newscrawl.verdict`).
 
-Exit status: 0 success; 2 bad arguments (a usage error naming the argument); 1 a crawl that could
-not start or could not do its job (a component set the ``verdict/fatal`` stat: its reason is printed);
-3 a crawl whose run report breached a threshold (``NEWSCRAWL_MIN_*``/``MAX_*``).
+``0`` complete, ``1`` the crawl could not do its job (refused before crawling, or a status-1 rule
+failed, such as a component setting ``verdict/fatal``), ``2`` usage error (a bad argument or setting,
+named in one line), ``3`` partial. A refusal (state file, feed destination, browser) is one
+``scrapy: error:`` line on stderr, never a traceback; a run whose status is not 0 ends its stderr with
+one line saying why (``scrapy: error: <reason> …`` for 1, ``scrapy: exit status 3 …`` for 3).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import sys
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
-from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from newscrawl.arguments import ArgumentError, CrawlArguments
 from newscrawl.distributed import check_arguments as check_distributed_arguments
 from newscrawl.frontier_keys import frontier_url
 from newscrawl.render import BrowserUnavailable, preflight
-from newscrawl.report import REPORT_FAILED_STAT
 from newscrawl.stories import copy_mode
+from newscrawl.verdict import FAILED, RunRefused, Verdict, decide, refused
 
-THRESHOLD_EXIT_STATUS = 3
-FATAL_STAT = "verdict/fatal"
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            super().run(args, opts)  # Scrapy's usage errors
+            return
         try:
             arguments = CrawlArguments.from_kwargs(dict(opts.spargs))
             if frontier_url(self.settings):  # distributed mode: what it cannot honour is a usage error
@@ -42,22 +49,53 @@ class Command(ScrapyCrawlCommand):
         try:
             preflight(arguments, self.settings)  # the browser, when the crawl renders pages
         except BrowserUnavailable as exc:
-            print(f"scrapy: error: {exc}", file=sys.stderr)
-            self.exitcode = 1
+            self._refuse(str(exc))
             return
-        self._crawlers: list[Crawler] = []
-        super().run(args, opts)
-        fatal = [c.stats.get_value(FATAL_STAT) for c in self._crawlers if c.stats.get_value(FATAL_STAT)]
-        if fatal:
-            print(f"scrapy: error: {fatal[0]}", file=sys.stderr)
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
+        refusals: list[RunRefused] = []
+        _catch_refusal(self.crawler_process.crawl(crawler, **opts.spargs), refusals)
+        self.crawler_process.start()
+        if refusals:  # the spider refused to start (state file, feed destination): nothing crawled
+            self._refuse(str(refusals[0]))
+        elif self.crawler_process.bootstrap_failed or not getattr(crawler, "stats", None):
             self.exitcode = 1
-        if self.exitcode == 0 and any(c.stats.get_value(REPORT_FAILED_STAT) for c in self._crawlers):
-            self.exitcode = THRESHOLD_EXIT_STATUS
+        else:
+            verdict = decide(crawler.stats.get_stats())
+            self.exitcode = verdict.status
+            if verdict.status:
+                print(_last_line(verdict), file=sys.stderr)
 
-    def _create_crawler(self, *args: Any, **kwargs: Any) -> Crawler:
-        crawler = super()._create_crawler(*args, **kwargs)
-        self._crawlers.append(crawler)
-        return crawler
+    def _refuse(self, reason: str) -> None:
+        print(f"scrapy: error: {reason}", file=sys.stderr)
+        self.exitcode = refused(reason).status
+
+
+def _last_line(verdict: Verdict) -> str:
+    """The run's last line on stderr (what cron mails when the log goes to ``LOG_FILE``)."""
+    if verdict.status == FAILED:
+        return f"scrapy: error: {verdict.reason} (exit status {verdict.status} by rule {verdict.rule})"
+    return f"scrapy: {verdict.line()}"
+
+
+def _catch_refusal(started: Any, refusals: list[RunRefused]) -> None:
+    """Keep a :class:`RunRefused` raised while the crawl starts (it is reported in one line, not as
+    a traceback); any other exception is logged with its traceback."""
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, RunRefused):
+            refusals.append(exc)
+        else:
+            logger.error("The crawl could not start", exc_info=(type(exc), exc, exc.__traceback__))
+
+    if isinstance(started, asyncio.Future):
+        def done(task: asyncio.Future[Any]) -> None:
+            if not task.cancelled() and task.exception() is not None:
+                failed(task.exception())  # type: ignore[arg-type]
+        started.add_done_callback(done)
+    elif isinstance(started, Deferred):
+        def errback(failure: Failure) -> None:
+            failed(failure.value)
+        started.addErrback(errback)
 
 
 def _check_database_url(url: str | None) -> None:

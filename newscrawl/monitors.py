@@ -1,0 +1,388 @@
+"""The run's checks: Spidermon monitors whose failures become the exit status.
+
+:class:`RunVerdictSuite` runs when the engine has stopped (``SPIDERMON_ENGINE_STOP_MONITORS``), so
+feeds are stored and the state committed by then. Spidermon's own monitors check the finish reason,
+the field coverage, item validation against the JSON Schema of ``Article``, errors and the number of
+articles; ours check what Spidermon cannot know: the site answered, every requested section was
+reached, pages failed within the limit, feeds were stored, the state was saved, and no component
+reported the run failed (``verdict/fatal``). Each monitor names the rule of
+:data:`newscrawl.verdict.RULES` it enforces.
+
+:class:`RecordVerdict`, the suite's action, writes each failed monitor's rule and one-line reason
+into the stats (``verdict/failed/<rule>``) and how many checks ran (``verdict/checked``); the
+``crawl`` command turns them into the exit status with :func:`newscrawl.verdict.decide`. A skipped
+monitor counts as failed unless it declares ``may_skip`` (nothing to measure, such as coverage with
+no exported article): a check that could not run never passes for one that passed.
+
+:class:`VerdictStats` (an extension) keeps the counters the monitors read, set to 0 when the spider
+opens so that a missing stat means a missing component, never "no error".
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import ScrapyDeprecationWarning
+from spidermon import MonitorSuite, monitors
+from spidermon.contrib.scrapy.monitors import (
+    BaseScrapyMonitor,
+    ErrorCountMonitor,
+    FieldCoverageMonitor,
+    FinishReasonMonitor,
+    ItemCountMonitor,
+)
+from spidermon.core.actions import Action
+from spidermon.settings import MONITOR
+
+from newscrawl.feedstore import PROBLEM_PREFIX
+from newscrawl.verdict import CHECKED_STAT, FAILED_PREFIX, FATAL_STAT
+
+# Spidermon 1.27 logs its results with Spider.log(), deprecated by Scrapy 2.19: one warning a run.
+warnings.filterwarnings("ignore", r"Spider\.log\(\) is deprecated", ScrapyDeprecationWarning,
+                        r"spidermon\.")
+
+ITEM_TYPE = "Article"  # Spidermon's per-type stats: spidermon_field_coverage/Article/<field>
+PROCESSING_ERRORS_STAT = "verdict/processing_errors"
+ERRORS_LOGGED_STAT = "verdict/errors_logged"
+FIRST_ERROR_STAT = "verdict/first_error"
+
+#: Loggers whose ERROR records another rule already counts (failures, processing errors, feeds,
+#: state) or that do not make an export incomplete (robots.txt not read: the crawl goes on).
+COUNTED_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
+                   "scrapy.core.scraper", "scrapy.extensions.feedexport", "newscrawl.feedstore",
+                   "newscrawl.incremental", "spidermon")
+
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def _counts(stats: Mapping[str, Any], prefix: str, short: bool = False) -> dict[str, int]:
+    found = {}
+    for key, value in stats.items():
+        if key.startswith(prefix) and isinstance(value, int) and value:
+            name = key[len(prefix):]
+            found[name.rsplit(".", 1)[-1] if short else name] = value
+    return found
+
+
+def _listed(counts: Mapping[str, int], limit: int = 4) -> str:
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1])
+    text = ", ".join(f"{name} ×{n}" for name, n in ordered[:limit])
+    return text + (f", … ({len(ordered) - limit} more)" if len(ordered) > limit else "")
+
+
+class VerdictMonitor(BaseScrapyMonitor):
+    """Base of our monitors: ``rule`` is the key of the exit-status rule the monitor enforces."""
+
+    rule: ClassVar[str] = "errors"
+    may_skip: ClassVar[bool] = False
+
+
+# --- status 1: the crawl could not do its job ----------------------------------------------------
+
+@monitors.name("Fatal")
+class FatalMonitor(VerdictMonitor):
+    """No component found that the run could not do its job (``verdict/fatal``)."""
+
+    rule = "fatal"
+
+    @monitors.name("no component reported a fatal problem")
+    def test_no_fatal_problem(self) -> None:
+        reason = self.stats.get(FATAL_STAT)
+        self.assertIsNone(reason, msg=_one_line(reason))
+
+
+@monitors.name("Responses")
+class ResponsesMonitor(VerdictMonitor):
+    """The site answered at least one request."""
+
+    rule = "no_response"
+
+    @monitors.name("the site answered")
+    def test_some_response(self) -> None:
+        requests = self.stats.get("downloader/request_count", 0)
+        if requests and not self.stats.get("downloader/response_count", 0):
+            errors = _counts(self.stats, "downloader/exception_type_count/", short=True)
+            self.fail(f"no response to any of {requests} requests ({_listed(errors) or 'no error counted'})")
+
+
+@monitors.name("Feeds")
+class FeedHealthMonitor(VerdictMonitor):
+    """Every exported article is in a stored feed file (see :class:`newscrawl.feedstore.FeedHealth`)."""
+
+    rule = "feed"
+
+    @monitors.name("every exported article is in a stored feed")
+    def test_feeds_stored(self) -> None:
+        problems = [str(v) for k, v in sorted(self.stats.items()) if k.startswith(PROBLEM_PREFIX)]
+        failed = sum(_counts(self.stats, "feedexport/failed_count/").values())
+        if not problems and failed:
+            problems = [f"{failed} feed file(s) could not be stored"]
+        if not problems and self.crawler.settings.getdict("FEEDS") and "feeds/checked" not in self.stats:
+            problems = ["the feeds were not checked (newscrawl.feedstore.FeedHealth is not enabled)"]
+        self.assertFalse(problems, msg="; ".join(problems))
+
+
+@monitors.name("State")
+class StateHealthMonitor(VerdictMonitor):
+    """The incremental state was read and written without error during the crawl."""
+
+    rule = "state"
+
+    @monitors.name("the state was saved")
+    def test_state_saved(self) -> None:
+        error = self.stats.get("state/error")
+        lost = self.stats.get("incremental/not_recorded_state_failed", 0)
+        detail = f"; {lost} exported articles not recorded (exported again next run)" if lost else ""
+        self.assertIsNone(error, msg=f"{_one_line(error)}{detail}")
+
+
+# --- status 3: partial -----------------------------------------------------------------------------
+
+@monitors.name("Sections")
+class SectionsMonitor(VerdictMonitor):
+    """Every requested section yielded a listing page with articles (``sections/…`` stats)."""
+
+    rule = "sections"
+
+    @monitors.name("every requested section was reached")
+    def test_sections_reached(self) -> None:
+        prefix = "sections/requested/"
+        requested = [k[len(prefix):] for k in self.stats if k.startswith(prefix)]
+        missing = [s for s in sorted(requested) if not self.stats.get(f"sections/listed/{s}", 0)]
+        if missing:
+            why = [f"{s} ({self.stats.get(f'sections/failed/{s}') or 'no article on its listing page'})"
+                   for s in missing]
+            shown = ", ".join(why[:5]) + (f", … ({len(why) - 5} more)" if len(why) > 5 else "")
+            self.fail(f"{len(missing)} of {len(requested)} requested sections gave no listing page with"
+                      f" articles: {shown}")
+
+
+@monitors.name("Failures")
+class FailuresMonitor(VerdictMonitor):
+    """Pages that failed for good (``failures/<reason>``) within ``NEWSCRAWL_MAX_FAILURES``: a
+    number, or a percentage of the pages the run requested (``5%``); empty for no limit."""
+
+    rule = "failures"
+
+    @monitors.name("pages failed within the limit")
+    def test_failures_within_limit(self) -> None:
+        failures = _counts(self.stats, "failures/")
+        failed = sum(failures.values())
+        setting = str(self.crawler.settings.get("NEWSCRAWL_MAX_FAILURES", "") or "").strip()
+        if not setting or not failed:
+            return
+        if setting.endswith("%"):
+            pages = self.stats.get("downloader/request_count", 0) - self.stats.get("retry/count", 0)
+            limit = float(setting[:-1]) / 100 * max(pages, 0)
+        else:
+            limit = float(setting)
+        self.assertLessEqual(
+            failed, limit,
+            msg=f"{failed} pages failed for good ({_listed(failures)}), more than"
+                f" NEWSCRAWL_MAX_FAILURES={setting}; the next run with the same state retries them first")
+
+
+class _CountedErrors(ErrorCountMonitor):
+    """Spidermon's error-count monitor on a counter of ours that is never missing."""
+
+    rule: ClassVar[str] = "errors"
+    may_skip: ClassVar[bool] = False
+    threshold_setting = "NEWSCRAWL_MAX_ERRORS"
+    threshold_datatype = int
+    fail_if_stat_missing = True  # the counter starts at 0: missing means VerdictStats did not run
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    @monitors.name("within NEWSCRAWL_MAX_ERRORS")
+    def test_stat_monitor(self) -> None:
+        try:
+            super().test_stat_monitor()
+        except self.failureException:
+            if self.stat_name not in self.stats:
+                raise
+            self.fail(self.describe())
+
+
+@monitors.name("Processing errors")
+class ProcessingErrorsMonitor(_CountedErrors):
+    """No spider callback or item pipeline raised (their pages or articles are lost for this run)."""
+
+    stat_name = PROCESSING_ERRORS_STAT
+
+    def describe(self) -> str:
+        kinds = _counts(self.stats, "spider_exceptions/") | _counts(self.stats, "verdict/item_errors/")
+        kinds.pop("count", None)
+        return (f"{self.stats.get(self.stat_name)} spider callbacks or item pipelines raised"
+                f" ({_listed(kinds)}); more than NEWSCRAWL_MAX_ERRORS="
+                f"{self.crawler.settings.getint('NEWSCRAWL_MAX_ERRORS')}")
+
+
+@monitors.name("Errors logged")
+class LoggedErrorsMonitor(_CountedErrors):
+    """No error was logged that another rule does not already count."""
+
+    stat_name = ERRORS_LOGGED_STAT
+
+    def describe(self) -> str:
+        return (f"{self.stats.get(self.stat_name)} errors logged that no other rule counts, more than"
+                f" NEWSCRAWL_MAX_ERRORS={self.crawler.settings.getint('NEWSCRAWL_MAX_ERRORS')}"
+                f" (first: {self.stats.get(FIRST_ERROR_STAT)})")
+
+
+@monitors.name("Field coverage")
+class CoverageMonitor(FieldCoverageMonitor, VerdictMonitor):
+    """Share of exported records with each field at or above ``NEWSCRAWL_MIN_COVERAGE`` (and any
+    ``SPIDERMON_FIELD_COVERAGE_RULES``), from Spidermon's field coverage stats."""
+
+    rule = "coverage"
+    may_skip = True  # no article exported (a quiet incremental run): no coverage to measure
+
+    @monitors.name("every field at or above its floor")
+    def test_check_if_field_coverage_rules_are_met(self) -> None:
+        if not self.stats.get("item_scraped_count", 0):
+            self.skipTest("no article exported: no coverage to measure")
+        settings = self.crawler.settings
+        rules = {f"{ITEM_TYPE}/{name}": float(floor)
+                 for name, floor in settings.getdict("NEWSCRAWL_MIN_COVERAGE").items()}
+        rules |= {k: float(v) for k, v in settings.getdict("SPIDERMON_FIELD_COVERAGE_RULES").items()}
+        low = []
+        for rule, floor in rules.items():
+            got = float(self.stats.get(f"spidermon_field_coverage/{rule}", 0))
+            if got < floor:
+                low.append(f"{rule.removeprefix(ITEM_TYPE + '/')} {got:.1%} < {floor:.0%}")
+        exported = self.stats.get("item_scraped_count")
+        self.assertFalse(low, msg=f"field coverage of {exported} exported articles below its floor"
+                                  f" (has the page layout changed?): {', '.join(low)}")
+
+
+@monitors.name("Articles seen")
+class ArticlesSeenMonitor(ItemCountMonitor, VerdictMonitor):
+    """At least ``NEWSCRAWL_MIN_ITEMS`` articles seen: found by the run, whether exported, known
+    unchanged or failed (not only exported: a quiet incremental run exports nothing, rightly)."""
+
+    rule = "min_items"
+    stat_name = "articles/found"
+    threshold_setting = "NEWSCRAWL_MIN_ITEMS"
+    threshold_datatype = int
+
+    @monitors.name("at least NEWSCRAWL_MIN_ITEMS articles seen")
+    def test_stat_monitor(self) -> None:
+        found = self.stats.get("articles/found", 0) + self.stats.get("discovery/known_skipped", 0)
+        minimum = self.crawler.settings.getint("NEWSCRAWL_MIN_ITEMS")
+        self.assertGreaterEqual(found, minimum,
+                                msg=f"{found} articles seen, fewer than NEWSCRAWL_MIN_ITEMS={minimum}")
+
+
+@monitors.name("Finish reason")
+class FinishedMonitor(FinishReasonMonitor, VerdictMonitor):
+    """The crawl finished by itself (``SPIDERMON_EXPECTED_FINISH_REASONS``, default ``finished``)."""
+
+    rule = "finish_reason"
+
+
+# --- the suite and its action ----------------------------------------------------------------------
+
+class RecordVerdict(Action):
+    """Write the failed (and wrongly skipped) monitors' rules and reasons into the crawl stats."""
+
+    def run_action(self) -> None:
+        stats = self.data.crawler.stats
+        results = list(self.result.monitor_results)
+        for result in results:
+            reason = _failure_of(result)
+            if reason is None:
+                continue
+            key = FAILED_PREFIX + getattr(result.item, "rule", "errors")
+            if stats.get_value(key) is None:
+                stats.set_value(key, reason)
+            stats.inc_value("verdict/failed_checks")
+        stats.set_value(CHECKED_STAT, len(results))
+
+
+def _failure_of(result: Any) -> str | None:
+    """One line saying why a monitor result counts against the run, or None when it does not."""
+    monitor = result.item
+    if result.status in MONITOR.STATUSES.ERROR:
+        text = result.reason or (str(result.error or "").strip().splitlines() or ["error"])[-1]
+        return _one_line(text)
+    if result.status == MONITOR.STATUS.SKIPPED and not getattr(monitor, "may_skip", False):
+        return _one_line(f"check '{monitor.monitor_name}' was skipped ({result.reason}), so it vouches"
+                         f" for nothing")
+    return None
+
+
+class RunVerdictSuite(MonitorSuite):
+    """Every check of the exit-status contract (README, "Exit status")."""
+
+    monitors: ClassVar[list[type]] = [
+        FatalMonitor, ResponsesMonitor, FeedHealthMonitor, StateHealthMonitor, SectionsMonitor,
+        FailuresMonitor, ProcessingErrorsMonitor, LoggedErrorsMonitor, CoverageMonitor,
+        ArticlesSeenMonitor, FinishedMonitor,
+    ]
+    monitors_finished_actions: ClassVar[list[type]] = [RecordVerdict]
+
+
+# --- the counters --------------------------------------------------------------------------------
+
+class VerdictStats:
+    """Extension: the counters the monitors read, started at 0 when the spider opens.
+
+    * ``verdict/processing_errors``: spider callbacks that raised (``spider_error``) and item
+      pipelines that raised anything but ``DropItem`` (``item_error``, by type under
+      ``verdict/item_errors/<type>``);
+    * ``verdict/errors_logged``: ERROR (and CRITICAL) records of loggers other than
+      :data:`COUNTED_LOGGERS`, whatever ``LOG_LEVEL`` is; the first one in ``verdict/first_error``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.handler = _ErrorCounter(self, COUNTED_LOGGERS)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> VerdictStats:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        for name in (PROCESSING_ERRORS_STAT, ERRORS_LOGGED_STAT):
+            self.crawler.stats.inc_value(name, 0)
+        logging.getLogger().addHandler(self.handler)
+
+    def spider_error(self, failure: Any) -> None:
+        self.crawler.stats.inc_value(PROCESSING_ERRORS_STAT)
+
+    def item_error(self, failure: Any) -> None:
+        self.crawler.stats.inc_value(PROCESSING_ERRORS_STAT)
+        self.crawler.stats.inc_value(f"verdict/item_errors/{type(failure.value).__name__}")
+
+    def error_logged(self, record: logging.LogRecord) -> None:
+        stats = self.crawler.stats
+        stats.inc_value(ERRORS_LOGGED_STAT)
+        if stats.get_value(FIRST_ERROR_STAT) is None:
+            stats.set_value(FIRST_ERROR_STAT, f"{record.name}: {_one_line(record.getMessage())[:200]}")
+
+    def engine_stopped(self) -> None:
+        logging.getLogger().removeHandler(self.handler)
+
+
+class _ErrorCounter(logging.Handler):
+    def __init__(self, owner: VerdictStats, counted: Iterable[str]) -> None:
+        super().__init__(level=logging.ERROR)
+        self.owner = owner
+        self.counted = tuple(counted)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        name = record.name
+        if not any(name == c or name.startswith(c + ".") for c in self.counted):
+            self.owner.error_logged(record)

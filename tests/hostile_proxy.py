@@ -1,0 +1,96 @@
+"""Test helpers for the exit-status rows: a hostile proxy in front of a replica, and child processes
+for which file permissions really apply (even when the tests run as root).
+
+:class:`HostileProxy` is an HTTP server on a free loopback port that forwards every request to a
+replica, keeping the ``Host`` header (so the replica's links name the proxy); it can hold every
+request until the test opens its gate, and pad chosen pages beyond ``DOWNLOAD_MAXSIZE``. It counts
+what it received, so tests wait for an observable event instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import http.client
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+#: Capabilities that let root ignore file permissions (capability(7)): CAP_DAC_OVERRIDE,
+#: CAP_DAC_READ_SEARCH.
+_FILE_OVERRIDES = (1, 2)
+_PR_CAPBSET_DROP = 24
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "accept-encoding"}
+
+
+class HostileProxy:
+    def __init__(self, upstream: str) -> None:
+        parts = urlsplit(upstream)
+        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+        self.gate = threading.Event()  # set: requests go through; clear: they wait
+        self.gate.set()
+        self.padding: dict[str, int] = {}  # path (with its query) -> bytes of padding added to its page
+        self.received: list[str] = []  # paths, in the order requests arrived
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def count(self, prefix: str = "/") -> int:
+        with self._lock:
+            return sum(1 for path in self.received if path.startswith(prefix))
+
+    def stop(self) -> None:
+        self.gate.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server interface
+                with proxy._lock:
+                    proxy.received.append(self.path)
+                proxy.gate.wait(timeout=600)
+                status, headers, body = proxy._forward(self.path, dict(self.headers.items()))
+                padding = proxy.padding.get(self.path)
+                if padding:
+                    body += b"<!-- " + b"x" * padding + b" -->"
+                self.send_response(status)
+                for name, value in headers:
+                    if name.lower() not in _HOP_BY_HOP:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+                pass
+
+        return Handler
+
+    def _forward(self, path: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+        connection = http.client.HTTPConnection(*self.upstream, timeout=120)
+        try:
+            sent = {k: v for k, v in headers.items() if k.lower() not in _HOP_BY_HOP}
+            connection.request("GET", path, headers=sent)
+            response = connection.getresponse()
+            return response.status, response.getheaders(), response.read()
+        finally:
+            connection.close()
+
+
+def without_file_overrides() -> None:
+    """``preexec_fn`` of a child process for which file permissions apply: as root, the child loses
+    the capabilities that override them (dropped from its bounding set before exec); as another user,
+    they apply already."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in _FILE_OVERRIDES:
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed: cannot drop CAP_DAC_OVERRIDE")
