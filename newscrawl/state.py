@@ -15,6 +15,7 @@ import fcntl
 import functools
 import hashlib
 import json
+import logging
 import os
 import socket
 import sqlite3
@@ -70,6 +71,7 @@ APPLICATION_ID = int.from_bytes(b"nwsc", "big")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 _T = TypeVar("_T")
+logger = logging.getLogger(__name__)
 
 
 class StateError(Exception):
@@ -291,11 +293,16 @@ def _acquire(path: Path, wait: float) -> IO[bytes]:
     except OSError as exc:
         raise StateRefused(f"state file {path} cannot be opened or created ({exc.strerror})") from None
     deadline = time.monotonic() + max(0.0, wait)
+    waiting = False
     while True:
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             return lock
         except BlockingIOError:
+            if not waiting and wait > 0:
+                waiting = True
+                logger.info("State file %s is in use by another run (%s); waiting up to %g s for it",
+                            path, _holder(path), wait)
             if time.monotonic() >= deadline:
                 lock.close()
                 raise StateRefused(

@@ -74,14 +74,15 @@ class CrawlResult:
 
 
 def run_crawl(tmp_path: Path, *args: str, feeds: tuple[str, ...] = ("items.jsonl",),
-              timeout: float = 600) -> CrawlResult:
-    """Run ``scrapy crawl arabstoday ARGS -O <feed>…`` in a subprocess, as a user would."""
+              timeout: float = 600, **popen: Any) -> CrawlResult:
+    """Run ``scrapy crawl arabstoday ARGS -O <feed>…`` in a subprocess, as a user would (``popen``:
+    more arguments of ``subprocess.run``, such as ``preexec_fn``)."""
     paths = {name: tmp_path / name for name in feeds}
     cmd = [sys.executable, "-m", "scrapy", "crawl", "arabstoday", *args]
     for path in paths.values():
         cmd += ["-O", str(path)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, **popen)
     for path in paths.values():  # every export of every crawl test fits the shipped JSON Schema
         if path.exists():
             assert_valid_feed(path)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import ctypes
 import http.client
 import os
+import random
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -94,3 +96,16 @@ def without_file_overrides() -> None:
     for capability in _FILE_OVERRIDES:
         if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed: cannot drop CAP_DAC_OVERRIDE")
+
+
+def corrupt_pages(path: Path, pages: int = 3, seed: int = 1) -> None:
+    """Overwrite the first 512 bytes of a few pages in the middle of a SQLite file with random bytes
+    (their b-tree headers: damage ``PRAGMA quick_check`` always sees)."""
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big") or 65536
+    count = len(data) // page_size
+    assert count >= pages + 2, f"{path} has only {count} pages"
+    rng = random.Random(seed)
+    for page in rng.sample(range(1, count - 1), pages):  # not the first page (the file header)
+        data[page * page_size:page * page_size + 512] = rng.randbytes(512)
+    path.write_bytes(bytes(data))

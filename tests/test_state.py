@@ -4,8 +4,15 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
+import threading
 
-from newscrawl.state import ArticleState, StateStore, fingerprint
+import pytest
+
+from newscrawl.state import APPLICATION_ID, ArticleState, StateError, StateRefused, StateStore, fingerprint
+from tests.conftest import ROOT
+from tests.hostile_proxy import corrupt_pages, without_file_overrides
 from tests.servers import wait_until
 
 
@@ -74,3 +81,110 @@ def test_sigkill_mid_write_leaves_a_consistent_store(tmp_path):
     store = StateStore(path)  # the killed writer's lock died with it
     count = store.count()
     assert count >= 500 and count % 50 == 0  # whole transactions only
+
+
+# --- a store that cannot be trusted is refused when it opens --------------------------------------
+
+
+def _filled(path, rows: int = 2000) -> None:
+    store = StateStore(path)
+    store.mark_exported([ArticleState(key=f"k{i}", url=f"http://x/{i}/" + "s" * 80, listing_fp="l",
+                                      content_fp=fingerprint(i)) for i in range(rows)])
+    store.close()
+
+
+def _refused(path, match: str) -> str:
+    before = path.read_bytes() if path.exists() else None
+    with pytest.raises(StateRefused, match=match) as refused:
+        StateStore(path)
+    assert "\n" not in str(refused.value)
+    if before is not None:
+        assert path.read_bytes() == before  # left as it was
+    return str(refused.value)
+
+
+def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("these are my notes, not a state\n" * 50)
+    _refused(path, "is not a SQLite database")
+
+
+def test_another_programs_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    db.commit()
+    db.close()
+    _refused(path, r"SQLite database of something else \(tables: invoices\)")
+
+
+def test_a_state_made_before_application_ids_is_adopted(tmp_path):
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript("CREATE TABLE articles (key TEXT PRIMARY KEY, url TEXT NOT NULL, listing_fp TEXT,"
+                     " content_fp TEXT NOT NULL, updated_raw TEXT, etag TEXT, last_modified TEXT,"
+                     " exported_at TEXT NOT NULL);"
+                     "INSERT INTO articles VALUES ('a', 'http://x/a', 'l', 'c', NULL, NULL, NULL, 'now');")
+    db.close()
+    store = StateStore(path)
+    assert store.get("a").content_fp == "c"
+    store.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    db.close()
+
+
+def test_a_state_with_corrupted_pages_is_refused(tmp_path):
+    path = tmp_path / "state.sqlite"
+    _filled(path)
+    corrupt_pages(path)
+    message = _refused(path, "is damaged")
+    assert "restore it from a backup" in message
+
+
+def test_a_second_open_is_refused_naming_the_holder_and_can_wait(tmp_path):
+    path = tmp_path / "state.sqlite"
+    first = StateStore(path)
+    message = _refused(path, "is in use by another run")
+    assert f"pid {os.getpid()} on " in message and "NEWSCRAWL_STATE_WAIT" in message
+    opened: list[str] = []
+
+    def wait_for_it() -> None:
+        store = StateStore(path, wait=120)
+        opened.append(StateStore.holder(path))
+        store.close()
+
+    waiter = threading.Thread(target=wait_for_it)
+    waiter.start()
+    first.close()  # the waiting open gets the store once the holder lets it go
+    waiter.join(timeout=150)
+    assert len(opened) == 1 and opened[0].startswith(f"pid {os.getpid()} on ")
+
+
+def test_a_store_failing_later_raises_state_error(tmp_path):
+    store = StateStore(tmp_path / "state.sqlite")
+    store._db.close()  # as if the file went away under it
+    with pytest.raises(StateError, match="state.sqlite"):
+        store.get("a")
+
+
+READ_ONLY_OPEN = "from newscrawl.state import StateStore\nStateStore({path!r})\n"
+
+
+@pytest.mark.parametrize("what", ["file", "directory"])
+def test_a_read_only_state_is_refused(tmp_path, what):
+    """File permissions stop SQLite's writes (the child runs without the capabilities that let root
+    ignore them); the store refuses the file when it opens, not at its first write."""
+    folder = tmp_path / "state"
+    folder.mkdir()
+    path = folder / "state.sqlite"
+    _filled(path, rows=10)
+    (path if what == "file" else folder).chmod(0o444 if what == "file" else 0o555)
+    try:
+        proc = subprocess.run([sys.executable, "-c", READ_ONLY_OPEN.format(path=str(path))], cwd=ROOT,
+                              capture_output=True, text=True, preexec_fn=without_file_overrides, timeout=60)
+    finally:
+        folder.chmod(0o755)
+        path.chmod(0o644)
+    assert proc.returncode != 0
+    assert "StateRefused: state file" in proc.stderr and "cannot be written" in proc.stderr
