@@ -35,6 +35,7 @@ from spidermon.contrib.scrapy.monitors import (
     FieldCoverageMonitor,
     FinishReasonMonitor,
     ItemCountMonitor,
+    ItemValidationMonitor,
 )
 from spidermon.core.actions import Action
 from spidermon.settings import MONITOR
@@ -237,6 +238,35 @@ class LoggedErrorsMonitor(_CountedErrors):
                 f" (first: {self.stats.get(FIRST_ERROR_STAT)})")
 
 
+@monitors.name("Item validation")
+class ValidationMonitor(ItemValidationMonitor, VerdictMonitor):
+    """Every exported record was validated against the JSON Schema of ``Article`` (Spidermon's item
+    validation, ``pipelines/schema.py``) and none failed it or the earlier checks of
+    ``pipelines/validate.py`` (``validation/dropped/<reason>``)."""
+
+    rule = "validation"
+    threshold_datatype = int
+    fail_if_stat_missing = True  # the pipeline starts the counter at 0: missing means it did not run
+
+    @monitors.name("every exported record fits the schema")
+    def test_stat_monitor(self) -> None:
+        if self.stat_name not in self.stats:
+            self.fail(f"the exported records were not validated ('{self.stat_name}' missing: is"
+                      f" pipelines.schema.SchemaValidationPipeline in ITEM_PIPELINES?)")
+        exported = self.stats.get("item_scraped_count", 0)
+        validated = self.stats.get("spidermon/validation/items", 0)
+        self.assertGreaterEqual(validated, exported,
+                                msg=f"{exported - validated} of {exported} exported records not validated")
+        dropped = _counts(self.stats, "validation/dropped/")
+        errors = {f"schema {k.split('/', 1)[1]}: {k.split('/', 1)[0]}": v for k, v in
+                  _counts(self.stats, "spidermon/validation/fields/errors/").items() if "/" in k}
+        limit = self.crawler.settings.getint(self.threshold_setting)
+        if self.stats.get(self.stat_name, 0) > limit or any(k != "schema" for k in dropped):
+            found = _listed({**{k: v for k, v in dropped.items() if k != "schema"}, **errors})
+            self.fail(f"{sum(dropped.values())} records failed validation and were not exported ({found});"
+                      f" the next run tries them again")
+
+
 @monitors.name("Field coverage")
 class CoverageMonitor(FieldCoverageMonitor, VerdictMonitor):
     """Share of exported records with each field at or above ``NEWSCRAWL_MIN_COVERAGE`` (and any
@@ -324,7 +354,7 @@ class RunVerdictSuite(MonitorSuite):
 
     monitors: ClassVar[list[type]] = [
         FatalMonitor, ResponsesMonitor, FeedHealthMonitor, StateHealthMonitor, SectionsMonitor,
-        FailuresMonitor, ProcessingErrorsMonitor, LoggedErrorsMonitor, CoverageMonitor,
+        FailuresMonitor, ProcessingErrorsMonitor, LoggedErrorsMonitor, ValidationMonitor, CoverageMonitor,
         ArticlesSeenMonitor, FinishedMonitor,
     ]
     monitors_finished_actions: ClassVar[list[type]] = [RecordVerdict]

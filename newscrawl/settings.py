@@ -69,6 +69,7 @@ ITEM_PIPELINES = {
     "pipelines.validate.ValidationPipeline": 300,
     "pipelines.state.StatePipeline": 400,
     "pipelines.stories.StoryPipeline": 450,
+    "pipelines.schema.SchemaValidationPipeline": 500,  # the record as exported, against its JSON Schema
 }
 # Copies of a story already met (another site's republication): "export" them as records with
 # story_id and copy_of (default), or "count" them only (left out of the feed, stories/copies_left_out).
@@ -150,6 +151,7 @@ SPIDERMON_ADD_FIELD_COVERAGE = True
 SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # a null field is not covered
 SPIDERMON_FIELD_COVERAGE_RULES: dict[str, float] = {}  # extra rules, "Article/<field>": floor
 SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
+SPIDERMON_MAX_ITEM_VALIDATION_ERRORS = 0  # schema errors of exported records (pipelines/schema.py)
 EXTENSIONS = {
     # In this order: the checks run at engine_stopped before the report that states their verdict.
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,

@@ -23,6 +23,7 @@ HEALTHY: dict[str, Any] = {
     "downloader/request_count": 30, "downloader/response_count": 30,
     "item_scraped_count": 10, "articles/found": 10,
     "verdict/processing_errors": 0, "verdict/errors_logged": 0, "feeds/checked": 1,
+    "spidermon/validation/fields/errors": 0, "spidermon/validation/items": 10,
     "sections/requested/arabstoday/syria": 1, "sections/listed/arabstoday/syria": 12,
     **{f"spidermon_field_coverage/Article/{f}": 1.0 for f in ("url", "title", "body", "published_at")},
 }
@@ -51,7 +52,7 @@ def verdict_of(stats: dict[str, Any], **settings: Any) -> Any:
 def test_a_healthy_run_is_complete():
     verdict = verdict_of(HEALTHY)
     assert verdict.status == 0 and verdict.rule == "complete"
-    assert verdict.line().startswith("exit status 0 (complete): every check passed (11 checks)")
+    assert verdict.line().startswith("exit status 0 (complete): every check passed (12 checks)")
 
 
 @pytest.mark.parametrize(("change", "rule", "status", "words"), [
@@ -69,6 +70,11 @@ def test_a_healthy_run_is_complete():
      "errors", PARTIAL, "DatabaseError ×8"),
     ({"verdict/errors_logged": 1, "verdict/first_error": "scrapy.utils.signal: Error caught"},
      "errors", PARTIAL, "Error caught"),
+    ({"spidermon/validation/fields/errors": 2, "spidermon/validation/fields/errors/min_length": 2,
+      "spidermon/validation/fields/errors/min_length/title": 2, "validation/dropped/schema": 2},
+     "validation", PARTIAL, "2 records failed validation and were not exported (schema title: min_length"),
+    ({"validation/dropped/too_long_title": 1}, "validation", PARTIAL, "too_long_title ×1"),
+    ({"spidermon/validation/items": 9}, "validation", PARTIAL, "1 of 10 exported records not validated"),
     ({"spidermon_field_coverage/Article/title": 0.5}, "coverage", PARTIAL, "title 50.0% < 100%"),
     ({"finish_reason": "shutdown"}, "finish_reason", PARTIAL, "shutdown"),
 ])
@@ -84,6 +90,11 @@ def test_a_missing_counter_fails_instead_of_passing():
     verdict = verdict_of(stats)
     assert verdict.status == PARTIAL and verdict.rule == "errors"
     assert "Unable to find 'verdict/processing_errors'" in verdict.reason
+
+
+def test_a_missing_validation_counter_fails():
+    verdict = verdict_of({k: v for k, v in HEALTHY.items() if k != "spidermon/validation/fields/errors"})
+    assert verdict.rule == "validation" and "were not validated" in verdict.reason
 
 
 def test_a_missing_feed_check_fails():
@@ -158,3 +169,50 @@ def test_the_readme_table_is_the_contract():
     section = readme[readme.index("### Exit status"):]
     rows = re.findall(r"^\| `(\d)` \| `(\w+)` \|", section, flags=re.MULTILINE)
     assert [(int(s), k) for s, k in rows] == [(0, "complete")] + [(r.status, r.key) for r in RULES]
+
+
+# --- item validation against the JSON Schema (Spidermon's pipeline, jsonschema-rs underneath) -----
+
+
+def _record(**change: Any) -> Any:
+    from newscrawl.items import ARTICLE_FIELDS, Article
+
+    record = dict.fromkeys(ARTICLE_FIELDS)
+    record.update(url="https://www.arabstoday.net/40/095935-x", article_id="095935", site="arabstoday",
+                  section="syria", title="عنوان", body="نص", language="ar", change="new",
+                  crawled_at="2025-04-22T10:18:00+00:00")
+    record.update(change)
+    return Article(record)
+
+
+def test_schema_validation_drops_an_invalid_record_with_counted_reasons():
+    from scrapy.exceptions import DropItem
+
+    from pipelines.schema import SchemaValidationPipeline
+
+    crawler = get_crawler(Spider)
+    crawler.stats.open_spider()
+    pipeline = SchemaValidationPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    assert pipeline.process_item(_record())["title"] == "عنوان"
+    with pytest.raises(DropItem, match=r"schema \(change: enum, title: min_length\)"):
+        pipeline.process_item(_record(title="", change=None))
+    stats = crawler.stats.get_stats()
+    assert stats["spidermon/validation/items"] == 2 and stats["validation/dropped/schema"] == 1
+    assert stats["spidermon/validation/fields/errors"] == 2
+    assert stats["spidermon/validation/fields/errors/min_length/title"] == 1
+
+
+def test_the_fast_validator_agrees_with_the_jsonschema_package():
+    from jsonschema import Draft202012Validator
+
+    from newscrawl.schema import article_schema
+    from pipelines.schema import FastSchemaValidator
+
+    reference = Draft202012Validator(article_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    fast = FastSchemaValidator(article_schema())
+    for record in (_record(), _record(title=""), _record(url="not a url"), _record(language="en"),
+                   _record(related=[{"title": "t", "url": None, "stamp": None, "published_at": None}]),
+                   _record(crawled_at="yesterday"), _record(other_urls=[]), _record(article_id="x1")):
+        data = dict(record)
+        assert fast.validate(data)[0] == reference.is_valid(data), data
