@@ -3,7 +3,8 @@ for which file permissions really apply (even when the tests run as root).
 
 :class:`HostileProxy` is an HTTP server on a free loopback port that forwards every request to a
 replica, keeping the ``Host`` header (so the replica's links name the proxy); it can hold every
-request until the test opens its gate, and pad chosen pages beyond ``DOWNLOAD_MAXSIZE``. It counts
+request until the test opens its gate, pad chosen pages beyond ``DOWNLOAD_MAXSIZE``, and rewrite the
+markup of every page (the site changed its layout). It counts
 what it received, so tests wait for an observable event instead of sleeping.
 """
 
@@ -33,6 +34,7 @@ class HostileProxy:
         self.gate = threading.Event()  # set: requests go through; clear: they wait
         self.gate.set()
         self.padding: dict[str, int] = {}  # path (with its query) -> bytes of padding added to its page
+        self.rewrite: dict[bytes, bytes] = {}  # markup replaced in every page
         self.received: list[str] = []  # paths, in the order requests arrived
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -59,6 +61,8 @@ class HostileProxy:
                     proxy.received.append(self.path)
                 proxy.gate.wait(timeout=600)
                 status, headers, body = proxy._forward(self.path, dict(self.headers.items()))
+                for old, new in proxy.rewrite.items():
+                    body = body.replace(old, new)
                 padding = proxy.padding.get(self.path)
                 if padding:
                     body += b"<!-- " + b"x" * padding + b" -->"

@@ -269,6 +269,25 @@ def test_listing_over_download_maxsize_is_3_for_its_section_and_retried_next_run
         proxy.stop()
 
 
+def test_a_changed_page_layout_is_3_by_field_coverage(tmp_path, site):
+    """The listings' date markup changes (a layout the selectors do not know): every record loses
+    its publication date, and the coverage floor of published_at says so."""
+    proxy = HostileProxy(site.url)
+    proxy.rewrite[b'class="news-date"'] = b'class="entry-time"'
+    try:
+        changed = run_crawl(tmp_path / "changed", "-a", f"base_url={proxy.url}",
+                            "-a", "sections=syria,economy",
+                            "-s", f"LOG_FILE={tmp_path / 'crawl.log'}")
+    finally:
+        proxy.stop()
+    assert changed.returncode == 3, (tmp_path / "crawl.log").read_text()[-3000:]
+    verdict = report_of(changed)["verdict"]
+    assert verdict["rule"] == "coverage" and "published_at 0.0% < 90%" in verdict["reason"]
+    assert changed.log == f"scrapy: {verdict['line']}\n"  # the log in a file: one line for cron to mail
+    items = changed.items()
+    assert items and all(item["published_at"] is None and item["title"] for item in items)
+
+
 # --- status 0 -------------------------------------------------------------------------------------
 
 
