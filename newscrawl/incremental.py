@@ -85,9 +85,7 @@ class IncrementalState:
         crawler.signals.connect(self._item_dropped, signal=signals.item_error)
         crawler.signals.connect(self._feed_slot_closed, signal=signals.feed_slot_closed)
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
-        # Closed only once the engine stopped: feeds are stored (and committed here) during the
-        # spider_closed signal, whose handlers run concurrently.
-        crawler.signals.connect(self._engine_stopped, signal=signals.engine_stopped)
+        crawler.signals.connect(self._spider_opened, signal=signals.spider_opened)
 
     @property
     def stats(self) -> Any:
@@ -215,6 +213,14 @@ class IncrementalState:
             self._unusable(exc)
         if committed:
             self.stats.inc_value("incremental/state_committed", committed)
+
+    def _spider_opened(self, spider: Any) -> None:
+        # The store is closed (and its lock let go) once the engine has stopped: feeds are stored
+        # (and committed here) during spider_closed, whose handlers run concurrently; and last of
+        # the engine_stopped handlers, which run in the order they were connected — after the
+        # extensions' (connected before the spider opens): the run's checks, its report and the run
+        # history kept in the state file.
+        self.crawler.signals.connect(self._engine_stopped, signal=signals.engine_stopped)
 
     def _spider_closed(self, spider: Any) -> None:
         try:

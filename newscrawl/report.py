@@ -131,6 +131,9 @@ class RunReport:
             "min_coverage": settings.getdict("NEWSCRAWL_MIN_COVERAGE"),
             "max_failures": str(settings.get("NEWSCRAWL_MAX_FAILURES") or "") or None,
             "max_errors": settings.getint("NEWSCRAWL_MAX_ERRORS"),
+            # every failed rule of the verdict, "rule: reason" (the run history counts them)
+            "breaches": [f"{rule}: {reason}" for rule, reason in report["verdict"]["failed"].items()],
+            "passed": report["verdict"]["status"] == COMPLETE,
         }
         path = self.path
         try:
