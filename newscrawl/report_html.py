@@ -248,7 +248,8 @@ def render_page(record: dict[str, Any], earlier: Sequence[dict[str, Any]], title
     summary = run_summary(record)
     articles = record.get("articles") or {}
     # Sections asked for that gave nothing are drawn too (a zero bar, in red): a quiet section stands out.
-    requested = [*record.get("sections_requested", ()), *(record.get("sections") or {})]
+    requested = [*record.get("sections_requested", ()),  # the report's sections are "<site>/<section>"
+                 *(name.rsplit("/", 1)[-1] for name in record.get("sections") or {})]
     counts = dict.fromkeys(requested, 0) | (articles.get("by_section") or {})
     sections = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     days, unit = by_publication_day(record.get("published_days") or {})

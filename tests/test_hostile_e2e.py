@@ -73,7 +73,9 @@ def test_an_unclosed_h1_is_a_validation_failure_not_a_7000_character_title(tmp_p
     assert report["dropped"] == {"too_long_title": 1}
     assert "Dropped: too_long_title (7" in result.log
     assert "NEWSCRAWL_MAX_FIELD_LENGTHS['title']=500" in result.log
-    assert result.returncode == COMPLETE, result.log[-3000:]
+    # one article not exported: partial, by the validation rule (issue 11's exit-status contract)
+    assert result.returncode == PARTIAL, result.log[-3000:]
+    assert report["verdict"]["rule"] == "validation" and "too_long_title" in report["verdict"]["reason"]
     # the limit is a setting: turned off, the swallowed page is exported as its title
     swallowed = titles(limit_off.items())["000002"]
     assert swallowed.startswith("عنوان بلا إغلاق") and len(swallowed) > 7000
@@ -128,7 +130,8 @@ def test_a_page_no_encoding_reads_fails_and_is_retried_by_the_next_run(tmp_path)
     assert sorted(titles(first.items())) == ["000001", "000003"]
     assert report_of(first)["failures"] == {"bad_encoding": 1}
     assert "undecodable as utf-8, and no other encoding reads it as text" in first.log
-    assert first.returncode == COMPLETE, first.log[-3000:]
+    assert first.returncode == PARTIAL, first.log[-3000:]  # a page failed: the run is not complete
+    assert report_of(first)["verdict"]["rule"] == "failures"
     # the next run retries it first and exports it; the two others are unchanged
     assert titles(second.items()) == {"000002": "عنوان الخبر 000002"}
     assert report_of(second)["failures"] == {}
@@ -175,7 +178,8 @@ def test_a_redirect_to_another_port_of_the_same_host_is_not_followed(tmp_path):
     assert [(f["url"], f["reason"]) for f in failures] == [(served.url + article_path("000002"),
                                                             "offsite_redirect")]
     assert "'offsite/redirects_refused': 1" in result.log
-    assert result.returncode == COMPLETE, result.log[-3000:]
+    assert result.returncode == PARTIAL, result.log[-3000:]  # a page failed: the run is not complete
+    assert report["verdict"]["rule"] == "failures"
 
 
 class Endless(Publisher):
@@ -205,7 +209,8 @@ def test_a_listing_that_names_new_ids_forever_ends_at_the_page_cap(tmp_path):
     assert report["failures"] == {"listing_page_cap": 1}
     assert "stopped at the page cap (NEWSCRAWL_MAX_LISTING_PAGES=4), not followed: " \
            f"{served.url}/section/40?page=5" in result.log
-    assert result.returncode == COMPLETE, result.log[-3000:]
+    assert result.returncode == PARTIAL, result.log[-3000:]  # the listing beyond the cap was not crawled
+    assert report["verdict"]["rule"] == "failures"
 
 
 def test_max_pages_replaces_the_cap_and_is_no_failure(tmp_path):

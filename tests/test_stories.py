@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from newscrawl.replica import Catalogue
 from newscrawl.signature import Signature, signature
 from newscrawl.state import StateStore
 from newscrawl.stories import MemoryStoryStore, StoryBackend, StoryIndex, copy_mode
-from newscrawl.stories_sqlite import memory_store
+from newscrawl.stories_sqlite import SqliteStoryStore, memory_store
 from tests.servers import RedisServer, start_redis
 
 CAT = Catalogue(articles=12, seed=9)
@@ -41,12 +42,13 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable
         opened: list[StateStore] = []
 
         def sqlite() -> StoryBackend:
+            for earlier in opened:  # a later run: the earlier one has ended (one run holds a state)
+                earlier.close()
             opened.append(StateStore(tmp_path / "state.sqlite"))
             return opened[-1].stories()
 
         yield sqlite
-        for state in opened:
-            state.close()
+        opened[-1].close()
     else:
         from newscrawl.state_redis import RedisStateStore
 
@@ -103,16 +105,18 @@ def test_sqlite_decisions_are_written_in_batches(tmp_path: Path) -> None:
     index.assign("a:1/1", text(0))
     index.assign("b:1/1", text(0))  # found through the pending decisions
     assert store.member("b:1/1").copy_of == "a:1/1"
-    reopened = StateStore(tmp_path / "state.sqlite")
-    assert reopened.stories().count() == 0  # not written yet: a killed run decides them again
+    # what another process would read beside the run (which holds the state: a plain connection)
+    reader = sqlite3.connect(tmp_path / "state.sqlite", isolation_level=None)
+    reopened = SqliteStoryStore(reader)
+    assert reopened.count() == 0  # not written yet: a killed run decides them again
     index.assign("c:1/1", text(1))  # the third: the batch is written
-    assert reopened.stories().count() == 3
-    assert reopened.stories().member("b:1/1") == store.member("b:1/1")
+    assert reopened.count() == 3
+    assert reopened.member("b:1/1") == store.member("b:1/1")
     index.assign("c:1/1", text(1, extra=CAT.article(3).body[0]))  # a new version of a stored one
     assert store.by_bands(text(1, extra=CAT.article(3).body[0]).bands, 5)["c:1/1"] == len(text(0).bands)
-    assert store.count() == 3 and store.flush() == 1 and reopened.stories().count() == 3
+    assert store.count() == 3 and store.flush() == 1 and reopened.count() == 3
     state.close()
-    reopened.close()
+    reader.close()
 
 
 def test_two_processes_meeting_copies_at_once_make_one_story(redis_server: RedisServer) -> None:

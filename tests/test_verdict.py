@@ -180,7 +180,7 @@ def _record(**change: Any) -> Any:
     record = dict.fromkeys(ARTICLE_FIELDS)
     record.update(url="https://www.arabstoday.net/40/095935-x", article_id="095935", site="arabstoday",
                   section="syria", title="عنوان", body="نص", language="ar", change="new",
-                  crawled_at="2025-04-22T10:18:00+00:00")
+                  crawled_at="2025-04-22T10:18:00+00:00", story_id="0123456789abcdef")
     record.update(change)
     return Article(record)
 
