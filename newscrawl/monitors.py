@@ -21,14 +21,13 @@ opens so that a missing stat means a missing component, never "no error".
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import MonitorSuite, monitors
+from spidermon.contrib.scrapy.extensions import Spidermon
 from spidermon.contrib.scrapy.monitors import (
     BaseScrapyMonitor,
     ErrorCountMonitor,
@@ -37,15 +36,14 @@ from spidermon.contrib.scrapy.monitors import (
     ItemCountMonitor,
     ItemValidationMonitor,
 )
+from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorRunner
 from spidermon.core.actions import Action
 from spidermon.settings import MONITOR
 
 from newscrawl.feedstore import PROBLEM_PREFIX
 from newscrawl.verdict import CHECKED_STAT, FAILED_PREFIX, FATAL_STAT
 
-# Spidermon 1.27 logs its results with Spider.log(), deprecated by Scrapy 2.19: one warning a run.
-warnings.filterwarnings("ignore", r"Spider\.log\(\) is deprecated", ScrapyDeprecationWarning,
-                        r"spidermon\.")
+logger = logging.getLogger("spidermon")
 
 ITEM_TYPE = "Article"  # Spidermon's per-type stats: spidermon_field_coverage/Article/<field>
 PROCESSING_ERRORS_STAT = "verdict/processing_errors"
@@ -186,7 +184,7 @@ class FailuresMonitor(VerdictMonitor):
             limit = float(setting)
         self.assertLessEqual(
             failed, limit,
-            msg=f"{failed} pages failed for good ({_listed(failures)}), more than"
+            msg=f"{failed} page{'s' if failed != 1 else ''} failed for good ({_listed(failures)}), more than"
                 f" NEWSCRAWL_MAX_FAILURES={setting}; the next run with the same state retries them first")
 
 
@@ -416,3 +414,32 @@ class _ErrorCounter(logging.Handler):
         name = record.name
         if not any(name == c or name.startswith(c + ".") for c in self.counted):
             self.owner.error_logged(record)
+
+
+# --- Spidermon's extension, logging one line per failed check ----------------------------------------
+
+class Monitoring(Spidermon):
+    """Spidermon's extension (``EXTENSIONS``), its suites' results logged through the ``spidermon``
+    logger one line per failed check — the reason, not a traceback of the check's code (a log
+    read in cron mail must not look like a crash) — instead of ``Spider.log()`` (deprecated)."""
+
+    def _run_suites(self, spider: Any, suites: list[MonitorSuite]) -> None:
+        data = self._generate_data_for_spider(spider)
+        for suite in suites:
+            _Runner(spider=spider).run(suite, **data)
+
+
+class _Runner(SpiderMonitorRunner):
+    def create_result(self) -> SpiderMonitorResult:
+        return _Result(self.spider)
+
+
+class _Result(SpiderMonitorResult):
+    def write_errors(self) -> None:
+        for status in self.step.error_statuses:
+            for result in self.step.items_for_status(status):
+                self.log_error(f"{result.status}: {result.item.name}: {_failure_of(result)}")
+                logger.debug("%s", result.error)
+
+    def log(self, msg: str, level: int = logging.DEBUG) -> None:
+        logger.log(level, "%s", msg)

@@ -154,7 +154,7 @@ SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
 SPIDERMON_MAX_ITEM_VALIDATION_ERRORS = 0  # schema errors of exported records (pipelines/schema.py)
 EXTENSIONS = {
     # In this order: the checks run at engine_stopped before the report that states their verdict.
-    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    "newscrawl.monitors.Monitoring": 500,  # Spidermon's extension, one line per failed check
     "newscrawl.monitors.VerdictStats": 505,
     "newscrawl.feedstore.FeedHealth": 506,
     "newscrawl.report.RunReport": 510,
