@@ -188,3 +188,45 @@ def test_a_read_only_state_is_refused(tmp_path, what):
         path.chmod(0o644)
     assert proc.returncode != 0
     assert "StateRefused: state file" in proc.stderr and "cannot be written" in proc.stderr
+
+
+def test_fingerprints_are_stable_across_versions():
+    """A state written by an earlier run must still match: the fingerprint of the same values never
+    changes (its exact bytes: UTF-8 parts, each followed by the unit separator)."""
+    assert fingerprint("عنوان", None, "فقرة") == "e7577265ce5a0171b5e75777"
+    assert fingerprint() == "b8e1dda3ac0aa3820ad2990b"
+
+
+def test_a_state_in_a_new_directory(tmp_path):
+    store = StateStore(tmp_path / "state" / "arabstoday" / "state.sqlite")
+    assert store.count() == 0
+    store.close()
+
+
+def test_claim_is_refused_only_for_the_version_already_exported(tmp_path):
+    store = StateStore(tmp_path / "s.sqlite")
+    assert store.claim("a", "c1")  # never exported
+    store.mark_exported([_state("a", content="c1")])
+    assert not store.claim("a", "c1")  # this very version is in a stored feed
+    assert store.claim("a", "c2")  # a new version
+    assert store.claim("a", "c1", force=True)  # -a full=1
+
+
+def test_failures_keep_their_meta_and_can_be_cleared(tmp_path):
+    store = StateStore(tmp_path / "s.sqlite")
+    store.record_failure("http://x/a", "http_503", 1, {"entry": {"url": "http://x/a", "section": "syria"}})
+    store.record_failure("http://x/b", "bad_encoding", 1, {})
+    assert [(f.url, f.meta) for f in store.failures()] == [
+        ("http://x/a", {"entry": {"url": "http://x/a", "section": "syria"}}), ("http://x/b", {})]
+    store.clear_failure("http://x/a")
+    assert [f.url for f in store.failures()] == ["http://x/b"]
+    store._db.execute("UPDATE failures SET meta = NULL")  # a row written without meta
+    assert store.failures()[0].meta == {}
+
+
+def test_exported_rows_are_stamped_in_utc(tmp_path):
+    store = StateStore(tmp_path / "s.sqlite")
+    assert store.mark_exported([]) == 0
+    store.mark_exported([_state("a")])
+    [(stamp,)] = store._db.execute("SELECT exported_at FROM articles").fetchall()
+    assert stamp.endswith("+00:00") and len(stamp) == 25
