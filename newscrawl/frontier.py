@@ -8,7 +8,9 @@ pop is a *lease* instead, taken in the same Lua script as the pop:
   the ids the worker holds;
 * a lease ends when the request's work is over: its callback's output consumed, every request it
   produced in the shared queue (Scrapy hands a callback's output to up to CONCURRENT_ITEMS workers
-  through a buffer, so "consumed" is not "queued"), and every item it produced dropped, or written
+  through a buffer, so "consumed" is not "queued"; a child refused when scheduled — Scrapy's offsite
+  filter drops a link to a host the crawl does not cover before the scheduler sees it — is settled
+  too, counted as ``frontier/children_refused``), and every item it produced dropped, or written
   to a feed *that has been stored* (until then the lease moves to ``<spider>:done:<worker>``); a
   retry or redirect, pushed back to the queue, ends it in the same Lua script as the push;
 * the duplicate filter's check (scrapy-redis's fingerprints and key) and the push are one script
@@ -249,11 +251,14 @@ class DistributedCrawl:
         self._popped: deque[tuple[str, bytes]] = deque()
         self._empty_until = 0.0  # no pop before this time.monotonic() unless something was staged
         self._flush = CallLaterOnce(self._flush_staged)
+        self._scheduling: list[Request] = []  # children handed to the engine, not yet seen queued
+        self._check_scheduled = CallLaterOnce(self.settle_unqueued)
         self._idle_since: float | None = None
         self._left = False
         self.link.on_reconnect.append(self._rejoin)
         self.link.on_gone.append(self._stop)
         for handler, signal in ((self._spider_idle, signals.spider_idle),
+                                (self._request_scheduled, signals.request_scheduled),
                                 (self._item_scraped, signals.item_scraped),
                                 (self._item_dropped, signals.item_dropped),
                                 (self._item_failed, signals.item_error),
@@ -312,6 +317,7 @@ class DistributedCrawl:
         if self._left:
             return 0
         self._left = True
+        self.settle_unqueued()
         try:
             self.sync()
             moved = int(self.link.call(self._leave, keys=[self.keys.queue, self.keys.processing,
@@ -472,6 +478,26 @@ class DistributedCrawl:
         if work is not None:
             work.pending -= 1
             self._settle(parent, work)  # type: ignore[arg-type]
+
+    def _request_scheduled(self, request: Request, spider: Any = None) -> None:
+        """A child of a leased response goes to the engine's scheduling. A ``request_scheduled``
+        handler may refuse it (Scrapy's offsite filter raises IgnoreRequest there, for a link to a
+        host the crawl does not cover), and then the scheduler never sees it: that is checked on the
+        next turn of the reactor, once the engine's (synchronous) scheduling of it is over."""
+        if PARENT_META in request.meta:
+            self._scheduling.append(request)
+            if getattr(self.crawler, "crawling", False):
+                self._check_scheduled.schedule()
+
+    def settle_unqueued(self) -> None:
+        """Children that never reached the scheduler (refused when scheduled) count as settled for
+        their parent's lease: nothing of them is to be queued (``frontier/children_refused``)."""
+        scheduling, self._scheduling = self._scheduling, []
+        for request in scheduling:
+            parent = request.meta.pop(PARENT_META, None)  # the scheduler pops it from what it queues
+            if parent is not None:
+                self.crawler.stats.inc_value("frontier/children_refused")
+                self.child_done(parent)
 
     def _settle(self, lease: str, work: _Work) -> None:
         if not work.output_done or work.pending > 0:

@@ -332,6 +332,50 @@ def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_se
     assert crawl.server.zcard(crawl.keys.queue) == 1
 
 
+def test_a_child_refused_when_scheduled_settles_its_parent(redis_server: RedisServer) -> None:
+    """Scrapy's offsite filter refuses a link to a host the crawl does not cover when it is scheduled
+    (a ``request_scheduled`` handler raising IgnoreRequest), and the scheduler never sees it: the
+    parent's lease must end all the same (counted), or every process waits for it for ever."""
+    from scrapy.http import HtmlResponse
+    from scrapy_redis.dupefilter import RFPDupeFilter
+
+    from newscrawl.frontier import LeasedPriorityQueue, LeasedScheduler, LeaseMiddleware
+
+    spider = distributed_spider(redis_server.url)
+    spider.crawler.spider = spider
+    join(spider)
+    crawl = spider.distributed
+    queue = LeasedPriorityQueue(crawl.server, spider, crawl.keys.queue)
+    queue.push(spider._listing_request(spider.site.section("syria"), 1))
+    request = queue.pop()
+    lease = request.meta[LEASE_META]
+    response = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    entry = ListingEntry("http://127.0.0.1:10/40/7-x", "syria", "t", None, None, None)
+    offsite = spider._request(entry.url, entry)
+    onsite = spider._listing_request(spider.site.section("syria"), 2)
+
+    async def output() -> Any:
+        yield offsite
+        yield onsite
+
+    async def consume() -> list[Any]:
+        return [x async for x in LeaseMiddleware(spider.crawler).process_spider_output(response, output())]
+
+    assert asyncio.run(consume()) == [offsite, onsite]
+    scheduler = LeasedScheduler.from_crawler(spider.crawler)
+    scheduler.spider, scheduler.queue = spider, queue
+    scheduler.df = RFPDupeFilter.from_spider(spider)
+    crawl._request_scheduled(offsite)  # refused by another handler: never enqueued
+    crawl._request_scheduled(onsite)
+    scheduler.enqueue_request(onsite)
+    assert crawl._staged.ends == []  # the refused child still counts against the lease...
+    crawl.settle_unqueued()  # ...until the engine's scheduling of it is over (the next reactor turn)
+    assert crawl._staged.ends == [lease]
+    assert spider.crawler.stats.get_value("frontier/children_refused") == 1  # the queued one is not
+    crawl.sync()
+    assert crawl.server.hlen(crawl.keys.processing) == 0 and crawl.server.zcard(crawl.keys.queue) == 1
+
+
 def test_an_item_that_failed_in_the_pipelines_keeps_its_lease(redis_server: RedisServer) -> None:
     """A pipeline that raises (e.g. a store it could not reach) did not export the item: its lease is
     not ended, and goes back to the queue when the process leaves, for another try."""
@@ -409,6 +453,40 @@ def test_two_processes_share_one_crawl(redis_server: RedisServer, big_replica: R
     # prints the shares); what must hold is above: the union is the manifest, nothing twice.
     assert frontier_left(redis_server) == {"queued": 0, "leased": 0, "seeds": 0, "workers": 0}
     assert redis_server.client().hlen("newscrawl:state:articles") == len(expected)
+
+
+def test_links_to_hosts_the_crawl_does_not_cover_end_their_leases(redis_server: RedisServer,
+                                                                  tmp_path: Path) -> None:
+    """Listing pages that link articles on a mirror host the crawl was not told of (no ``-a hosts``):
+    Scrapy's offsite filter refuses those requests before the scheduler sees them. Their parents'
+    leases end all the same, so the processes close once the frontier is idle, and the distributed
+    run ends as the single-process crawl of the same site does: the same articles, the same status."""
+    replica = start_replica("--articles", "300", "--seed", "31", "--mirrors", "1", "--copies", "0.3")
+    try:
+        plain_feed = tmp_path / "plain.jsonl"
+        plain = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "arabstoday", "-a", f"base_url={replica.url}",
+             "-a", "sections=" + ",".join(SECTIONS), "-s", "TELNETCONSOLE_ENABLED=0", "-O", str(plain_feed)],
+            cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+        refused = int(re.search(r"'offsite/filtered': (\d+)", plain.stderr)[1])
+        assert refused > 0  # the replica does link articles through its mirror
+        push_seeds(redis_server, replica)
+        feeds = [tmp_path / "one.jsonl", tmp_path / "two.jsonl"]
+        processes = [start_worker(redis_server, replica, feed) for feed in feeds]
+        for process in processes:
+            try:
+                process.wait(timeout=180)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    finally:
+        replica.stop()
+    logs = "".join(feed.with_suffix(".log").read_text(encoding="utf-8", errors="replace") for feed in feeds)
+    assert [p.returncode for p in processes] == [plain.returncode] * 2, logs[-4000:]
+    exported = feed_urls(feeds[0]) + feed_urls(feeds[1])
+    assert len(exported) == len(set(exported)) and set(exported) == set(feed_urls(plain_feed))
+    assert sum(int(n) for n in re.findall(r"'frontier/children_refused': (\d+)", logs)) == refused
+    assert frontier_left(redis_server) == {"queued": 0, "leased": 0, "seeds": 0, "workers": 0}
 
 
 def test_a_waiting_process_takes_seeds_pushed_later(redis_server: RedisServer,
