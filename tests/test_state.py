@@ -187,7 +187,7 @@ def test_a_read_only_state_is_refused(tmp_path, what):
         folder.chmod(0o755)
         path.chmod(0o644)
     assert proc.returncode != 0
-    assert "StateRefused: state file" in proc.stderr and "cannot be written" in proc.stderr
+    assert f"StateRefused: state file {path} cannot be written (" in proc.stderr, proc.stderr[-500:]
 
 
 def test_fingerprints_are_stable_across_versions():
@@ -230,3 +230,190 @@ def test_exported_rows_are_stamped_in_utc(tmp_path):
     store.mark_exported([_state("a")])
     [(stamp,)] = store._db.execute("SELECT exported_at FROM articles").fetchall()
     assert stamp.endswith("+00:00") and len(stamp) == 25
+
+
+# --- opening: what a refused or waiting open says ------------------------------------------------------
+
+class FakeClock:
+    """newscrawl.state's view of time in these tests: sleep advances monotonic, and is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert len(self.sleeps) < 20, f"still polling after {self.sleeps}"
+        self.sleeps.append(round(seconds, 9))
+        self.now = round(self.now + seconds, 9)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    import newscrawl.state
+
+    fake = FakeClock()
+    monkeypatch.setattr(newscrawl.state, "time", fake)
+    return fake
+
+
+def test_a_held_store_is_refused_at_once_by_default(tmp_path, clock, caplog):
+    path = tmp_path / "state.sqlite"
+    held = StateStore(path)
+    try:
+        with pytest.raises(StateRefused, match=f"^state file {path} is in use by another run \\(pid "):
+            StateStore(path)
+        assert clock.sleeps == [] and caplog.records == []
+    finally:
+        held.close()
+
+
+@pytest.mark.parametrize(("wait", "sleeps"), [(1.0, [0.2] * 5), (0.5, [0.2, 0.2, 0.1])])
+def test_waiting_for_a_held_store_polls_until_the_deadline(tmp_path, clock, caplog, wait, sleeps):
+    path = tmp_path / "state.sqlite"
+    held = StateStore(path)
+    try:
+        with caplog.at_level("INFO", logger="newscrawl.state"), pytest.raises(StateRefused):
+            StateStore(path, wait=wait)
+        assert clock.sleeps == sleeps
+        holder = StateStore.holder(path)
+        assert [r.getMessage() for r in caplog.records] == [
+            f"State file {path} is in use by another run ({holder}); waiting up to {wait:g} s for it"]
+    finally:
+        held.close()
+
+
+def test_who_holds_a_store(tmp_path, monkeypatch):
+    import socket
+
+    path = tmp_path / "state.sqlite"
+    assert StateStore.holder(path) == "a run that has not yet said who it is"  # no file yet
+    sqlite3.connect(path).close()
+    assert StateStore.holder(path) == "a run that has not yet said who it is"  # no holder row
+    long = "-s FEEDS=" + "x" * 200
+    argv = ["/srv/newscrawl/.venv/bin/scrapy", "crawl", "-a", "state=/srv/s.sqlite", long]
+    monkeypatch.setattr(sys, "argv", argv)
+    store = StateStore(path)
+    try:
+        holder = StateStore.holder(path)
+        head = f"pid {os.getpid()} on {socket.gethostname()} since "
+        assert holder.startswith(head) and holder[len(head) + 25:len(head) + 27] == ": "
+        command = holder[len(head) + 27:]
+        assert command == ("scrapy crawl -a state=/srv/s.sqlite " + long)[:160] and len(command) == 160
+    finally:
+        store.close()
+
+
+def test_a_directory_or_an_impossible_path_is_refused(tmp_path):
+    with pytest.raises(StateRefused, match=f"^state file {tmp_path} is a directory; give a file path$"):
+        StateStore(tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(StateRefused, match=f"^state file {blocker / 'state.sqlite'} cannot be opened or"
+                                           f" created \\(File exists\\)$"):
+        StateStore(blocker / "state.sqlite")
+
+
+def test_a_new_state_file_is_private_to_its_owner_and_group(tmp_path):
+    import stat
+
+    path = tmp_path / "state.sqlite"
+    StateStore(path).close()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644 & ~umask
+
+
+def test_damage_is_named_as_sqlite_found_it(tmp_path):
+    path = tmp_path / "state.sqlite"
+    store = StateStore(path)
+    store.mark_exported([_state(f"k{i}" + "x" * 200) for i in range(2000)])
+    store.close()
+    corrupt_pages(path)
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as db:
+        problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+    found = " ".join("; ".join(problems).split())[:200]
+    with pytest.raises(StateRefused) as refused:
+        StateStore(path)
+    assert str(refused.value) == (f"state file {path} is damaged (SQLite quick_check: {found}); restore it"
+                                  f" from a backup, or move it away to start a new state")
+
+
+def test_another_programs_tables_are_named(tmp_path):
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as db:
+        for n in range(30):
+            db.execute(f"CREATE TABLE table_of_another_program_{n:02d} (id INTEGER)")
+    names = ", ".join(f"table_of_another_program_{n:02d}" for n in range(30))[:200]
+    with pytest.raises(StateRefused) as refused:
+        StateStore(path)
+    assert str(refused.value) == (f"state file {path} is a SQLite database of something else (tables:"
+                                  f" {names}), not a newscrawl state; give another path")
+
+
+def test_a_newscrawl_like_table_in_another_programs_database_is_not_adopted(tmp_path):
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA application_id = 1234")
+        db.execute("CREATE TABLE articles (key TEXT, content_fp TEXT)")
+    with pytest.raises(StateRefused, match="SQLite database of something else \\(tables: articles\\)"):
+        StateStore(path)
+
+
+@pytest.mark.parametrize(("error", "says"), [
+    ("file is not a database", "is not a SQLite database, so not a newscrawl state; give another path"),
+    ("database disk image is\nmalformed", "is damaged (database disk image is malformed); restore it from a"
+                                          " backup, or move it away to start a new state"),
+    ("attempt to write a  readonly database", "cannot be written (attempt to write a readonly database);"
+     " check the permissions of the file and of its directory (SQLite writes a -wal and a -shm file"
+     " beside it)"),
+])
+def test_refusal_messages(tmp_path, error, says):
+    from newscrawl.state import _refusal
+
+    path = tmp_path / "s.sqlite"
+    assert _refusal(path, sqlite3.OperationalError(error)) == f"state file {path} {says}"
+
+
+# --- what else the file keeps: run reports, ids a back-fill has settled, the story index ------------------
+
+def test_run_reports_are_kept_oldest_first(tmp_path):
+    from newscrawl.state import last_runs
+
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    assert last_runs(empty, 5) == []  # no run kept yet
+    path = tmp_path / "state.sqlite"
+    store = StateStore(path)
+    for n, spider in enumerate(["arabstoday", "other", "arabstoday", "arabstoday"]):
+        store.add_run(spider, {"n": n, "العنوان": "تقرير"})
+    store.close()
+    store.add_run("arabstoday", {"n": 4})  # after close too: the report is built last
+    assert [r["n"] for r in last_runs(path, 3, "arabstoday")] == [2, 3, 4]
+    assert [r["n"] for r in last_runs(path, 2)] == [3, 4]
+    assert last_runs(path, 1, "other") == [{"n": 1, "العنوان": "تقرير"}]
+    assert [r["n"] for r in StateStore(path).last_runs(10, "arabstoday")] == [0, 2, 3, 4]
+
+
+def test_settled_ids_are_exported_and_missing_ones_of_the_family(tmp_path):
+    store = StateStore(tmp_path / "s.sqlite")
+    store.mark_exported([ArticleState("emiratesvoice:4/100012", "u1", None, "f"),
+                         ArticleState("emiratesvoice:w-3/100020", "u2", None, "f"),
+                         ArticleState("emiratesvoice:/about", "u5", None, "f"),  # no id: not settled
+                         ArticleState("emiratesvoicex:4/100013", "u3", None, "f"),
+                         ArticleState("arabstoday:4/100014", "u4", None, "f")])
+    store.record_missing("emiratesvoice", [100015, 100016])
+    store.record_missing("emiratesvoice", [100016])
+    store.record_missing("arabstoday", [7])
+    assert sorted(store.settled_ids("emiratesvoice")) == [100012, 100015, 100016, 100020]
+    assert sorted(store.settled_ids("arabstoday")) == [7, 100014]
+
+
+def test_the_story_index_lives_in_the_state_file(tmp_path):
+    from newscrawl.stories_sqlite import SqliteStoryStore
+
+    store = StateStore(tmp_path / "s.sqlite")
+    stories = store.stories()
+    assert isinstance(stories, SqliteStoryStore) and stories._db is store._db
