@@ -228,9 +228,9 @@ class StateStore:
         articles (keys ``family:section/id``, read through the primary key's index) and its missing ids."""
         rows = self._db.execute("SELECT key FROM articles WHERE key >= ? AND key < ?",
                                 (family + ":", family + ";"))  # ";" follows ":": the family's range
-        for (key,) in rows:
-            tail = key.rpartition("/")[2]
-            if tail.isascii() and tail.isdigit():
+        for (key,) in rows:  # family:section/id; family:/path is a page that is no article
+            section, _, tail = key[len(family) + 1:].partition("/")
+            if section and tail.isascii() and tail.isdigit():
                 yield int(tail)
         for (number,) in self._db.execute("SELECT id FROM missing_ids WHERE family = ?", (family,)):
             yield number

@@ -1,5 +1,6 @@
 """newscrawl.state: the SQLite store of scheduled crawls."""
 
+import json
 import multiprocessing
 import os
 import signal
@@ -7,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime
 
 import pytest
 
@@ -187,7 +189,8 @@ def test_a_read_only_state_is_refused(tmp_path, what):
         folder.chmod(0o755)
         path.chmod(0o644)
     assert proc.returncode != 0
-    assert f"StateRefused: state file {path} cannot be written (" in proc.stderr, proc.stderr[-500:]
+    assert (f"StateRefused: state file {path} cannot be written (attempt to write a readonly database);"
+            in proc.stderr), proc.stderr[-500:]
 
 
 def test_fingerprints_are_stable_across_versions():
@@ -263,8 +266,9 @@ def test_a_held_store_is_refused_at_once_by_default(tmp_path, clock, caplog):
     path = tmp_path / "state.sqlite"
     held = StateStore(path)
     try:
-        with pytest.raises(StateRefused, match=f"^state file {path} is in use by another run \\(pid "):
-            StateStore(path)
+        with caplog.at_level("INFO", logger="newscrawl.state"), \
+                pytest.raises(StateRefused, match=f"^state file {path} is in use by another run \\(pid "):
+            StateStore(path, wait=0)
         assert clock.sleeps == [] and caplog.records == []
     finally:
         held.close()
@@ -366,6 +370,8 @@ def test_a_newscrawl_like_table_in_another_programs_database_is_not_adopted(tmp_
     ("file is not a database", "is not a SQLite database, so not a newscrawl state; give another path"),
     ("database disk image is\nmalformed", "is damaged (database disk image is malformed); restore it from a"
                                           " backup, or move it away to start a new state"),
+    ("index corrupt at 7", "is damaged (index corrupt at 7); restore it from a backup, or move it away to"
+                           " start a new state"),
     ("attempt to write a  readonly database", "cannot be written (attempt to write a readonly database);"
      " check the permissions of the file and of its directory (SQLite writes a -wal and a -shm file"
      " beside it)"),
@@ -390,7 +396,12 @@ def test_run_reports_are_kept_oldest_first(tmp_path):
     for n, spider in enumerate(["arabstoday", "other", "arabstoday", "arabstoday"]):
         store.add_run(spider, {"n": n, "العنوان": "تقرير"})
     store.close()
-    store.add_run("arabstoday", {"n": 4})  # after close too: the report is built last
+    store.add_run("arabstoday", {"n": 4, "finished": datetime(2026, 1, 2, tzinfo=UTC)})  # after close too
+    with sqlite3.connect(path) as db:  # kept as readable UTF-8 JSON, dates as text
+        first = db.execute("SELECT report FROM runs WHERE id = 1").fetchone()[0]
+        assert first == '{"n": 0, "العنوان": "تقرير"}'
+        assert json.loads(db.execute("SELECT report FROM runs WHERE id = 5").fetchone()[0]) == {
+            "n": 4, "finished": "2026-01-02 00:00:00+00:00"}
     assert [r["n"] for r in last_runs(path, 3, "arabstoday")] == [2, 3, 4]
     assert [r["n"] for r in last_runs(path, 2)] == [3, 4]
     assert last_runs(path, 1, "other") == [{"n": 1, "العنوان": "تقرير"}]
@@ -401,7 +412,8 @@ def test_settled_ids_are_exported_and_missing_ones_of_the_family(tmp_path):
     store = StateStore(tmp_path / "s.sqlite")
     store.mark_exported([ArticleState("emiratesvoice:4/100012", "u1", None, "f"),
                          ArticleState("emiratesvoice:w-3/100020", "u2", None, "f"),
-                         ArticleState("emiratesvoice:/about", "u5", None, "f"),  # no id: not settled
+                         ArticleState("emiratesvoice:/about", "u5", None, "f"),  # no article: no id
+                         ArticleState("emiratesvoice:/tags/5", "u6", None, "f"),  # nor this one's 5
                          ArticleState("emiratesvoicex:4/100013", "u3", None, "f"),
                          ArticleState("arabstoday:4/100014", "u4", None, "f")])
     store.record_missing("emiratesvoice", [100015, 100016])
