@@ -61,6 +61,9 @@ DOWNLOADER_MIDDLEWARES = {
 # in JOBDIR, would drop for good the requests that were in flight when a crawl was killed.
 # Distributed mode replaces it with scrapy-redis's shared filter.
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+# Scrapy's scheduler; with JOBDIR, the queues of a run that never closed (SIGKILL, a crash) are
+# discarded instead of read back wrong (newscrawl/jobdir.py). Distributed mode replaces it.
+SCHEDULER = "newscrawl.jobdir.JobdirScheduler"
 
 # --- items and pipelines -------------------------------------------------------------------------
 ITEM_PIPELINES = {
