@@ -205,8 +205,9 @@ class _CountedErrors(ErrorCountMonitor):
         try:
             super().test_stat_monitor()
         except self.failureException:
-            if self.stat_name not in self.stats:
-                raise
+            if self.stat_name not in self.stats:  # Spidermon's ErrorCountMonitor would skip: we fail
+                self.fail(f"errors were not counted ('{self.stat_name}' missing: is"
+                          f" newscrawl.monitors.VerdictStats in EXTENSIONS?), so nothing says none occurred")
             self.fail(self.describe())
 
 
@@ -309,11 +310,27 @@ class ArticlesSeenMonitor(ItemCountMonitor, VerdictMonitor):
                                 msg=f"{found} articles seen, fewer than NEWSCRAWL_MIN_ITEMS={minimum}")
 
 
+#: What a finish reason means, for the reason line.
+_STOPPED_BY = {"shutdown": ": a SIGTERM or SIGINT (Ctrl-C)", "closespider_timeout": ": CLOSESPIDER_TIMEOUT",
+               "closespider_itemcount": ": CLOSESPIDER_ITEMCOUNT",
+               "closespider_pagecount": ": CLOSESPIDER_PAGECOUNT",
+               "closespider_errorcount": ": CLOSESPIDER_ERRORCOUNT"}
+
+
 @monitors.name("Finish reason")
 class FinishedMonitor(FinishReasonMonitor, VerdictMonitor):
     """The crawl finished by itself (``SPIDERMON_EXPECTED_FINISH_REASONS``, default ``finished``)."""
 
     rule = "finish_reason"
+
+    @monitors.name("the crawl finished by itself")
+    def test_should_finish_with_expected_reason(self) -> None:
+        expected = self.crawler.settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS", ["finished"])
+        reason = self.stats.get("finish_reason")
+        if reason not in expected:
+            self.fail(f"the crawl was stopped before it finished (finish reason '{reason}'"
+                      f"{_STOPPED_BY.get(str(reason), '')}; expected: {', '.join(map(str, expected))});"
+                      f" the next run with the same state crawls what this one did not reach")
 
 
 # --- the suite and its action ----------------------------------------------------------------------
@@ -426,7 +443,15 @@ class Monitoring(Spidermon):
     def _run_suites(self, spider: Any, suites: list[MonitorSuite]) -> None:
         data = self._generate_data_for_spider(spider)
         for suite in suites:
-            _Runner(spider=spider).run(suite, **data)
+            try:
+                _Runner(spider=spider).run(suite, **data)
+            except Exception as exc:  # a check that cannot run vouches for nothing: the run fails (1)
+                reason = _one_line(f"the run's checks could not run ({type(exc).__name__}: {exc})")
+                logger.error("%s", reason)
+                logger.debug("The checks' error", exc_info=True)
+                stats = self.crawler.stats
+                if stats.get_value(FAILED_PREFIX + "unchecked") is None:
+                    stats.set_value(FAILED_PREFIX + "unchecked", reason)
 
 
 class _Runner(SpiderMonitorRunner):

@@ -124,13 +124,21 @@ def decide(stats: Mapping[str, Any]) -> Verdict:
             rule = key[len(FAILED_PREFIX):]
             failed.setdefault(rule if rule in RULES_BY_KEY else "errors", str(value))
     if stats.get(CHECKED_STAT) is None:
-        failed.setdefault("unchecked", "the run's checks (Spidermon monitors) did not run;"
-                                       " is SPIDERMON_ENABLED off or the suite misconfigured?")
+        failed.setdefault("unchecked", _unchecked_reason(stats))
     if not failed:
         return Verdict(COMPLETE, "complete", _complete_reason(stats))
     ordered = {rule.key: failed[rule.key] for rule in RULES if rule.key in failed}
     worst = min((RULES_BY_KEY[k] for k in ordered), key=lambda r: (r.status != FAILED, RULES.index(r)))
     return Verdict(worst.status, worst.key, ordered[worst.key], ordered)
+
+
+def _unchecked_reason(stats: Mapping[str, Any]) -> str:
+    if stats.get("finish_reason") is None:  # the spider never closed: the checks run after it closes
+        return ("the crawl was stopped before it closed (a second SIGINT/SIGTERM forces an unclean"
+                " shutdown), so its checks did not run; articles it did not record in the state are"
+                " exported again by the next run")
+    return ("the run's checks (Spidermon monitors) did not run; is SPIDERMON_ENABLED off, or"
+            " newscrawl.monitors.Monitoring missing from EXTENSIONS?")
 
 
 def _complete_reason(stats: Mapping[str, Any]) -> str:

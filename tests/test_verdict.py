@@ -89,7 +89,7 @@ def test_a_missing_counter_fails_instead_of_passing():
     stats = {k: v for k, v in HEALTHY.items() if not k.startswith("verdict/")}
     verdict = verdict_of(stats)
     assert verdict.status == PARTIAL and verdict.rule == "errors"
-    assert "Unable to find 'verdict/processing_errors'" in verdict.reason
+    assert "errors were not counted ('verdict/processing_errors' missing" in verdict.reason
 
 
 def test_a_missing_validation_counter_fails():

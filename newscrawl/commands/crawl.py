@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -31,6 +32,14 @@ logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        problem = _prepare_log_file(self.settings)
+        if problem:  # before Scrapy opens it (a traceback), and before anything is crawled
+            self._refuse(problem)
+            raise SystemExit(self.exitcode)
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's usage errors
@@ -54,12 +63,17 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
         refusals: list[RunRefused] = []
-        _catch_refusal(self.crawler_process.crawl(crawler, **opts.spargs), refusals)
+        errors: list[BaseException] = []
+        _catch_refusal(self.crawler_process.crawl(crawler, **opts.spargs), refusals, errors)
         self.crawler_process.start()
         if refusals:  # the spider refused to start (state file, feed destination): nothing crawled
             self._refuse(str(refusals[0]))
-        elif self.crawler_process.bootstrap_failed or not getattr(crawler, "stats", None):
-            self.exitcode = 1
+        elif errors or self.crawler_process.bootstrap_failed or not getattr(crawler, "stats", None):
+            # a component raised while the crawl started (its traceback is in the log): nothing vouches
+            # for the run; the last line still says why, as for every status but 0
+            what = f": {type(errors[0]).__name__}: {_one_line(errors[0])}" if errors else ""
+            self.exitcode = FAILED
+            print(f"scrapy: error: the crawl could not start{what} (exit status {FAILED})", file=sys.stderr)
         else:
             verdict = decide(crawler.stats.get_stats())
             self.exitcode = verdict.status
@@ -78,13 +92,34 @@ def _last_line(verdict: Verdict) -> str:
     return f"scrapy: {verdict.line()}"
 
 
-def _catch_refusal(started: Any, refusals: list[RunRefused]) -> None:
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())[:300]
+
+
+def _prepare_log_file(settings: Any) -> str | None:
+    """Create the directory of ``LOG_FILE`` (as feeds' and the state's are created) and check that the
+    file can be written; why not, in one line, or None. Scrapy would open it with a traceback."""
+    name = settings.get("LOG_FILE")
+    if not name or not settings.getbool("LOG_ENABLED", True) or not isinstance(name, str | Path):
+        return None
+    path = Path(name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding=settings.get("LOG_ENCODING") or "utf-8"):
+            pass
+    except OSError as exc:
+        return f"log file {path} cannot be written ({exc.strerror or exc}); nothing was crawled"
+    return None
+
+
+def _catch_refusal(started: Any, refusals: list[RunRefused], errors: list[BaseException]) -> None:
     """Keep a :class:`RunRefused` raised while the crawl starts (it is reported in one line, not as
-    a traceback); any other exception is logged with its traceback."""
+    a traceback); any other exception is logged with its traceback and kept in ``errors``."""
     def failed(exc: BaseException) -> None:
         if isinstance(exc, RunRefused):
             refusals.append(exc)
         else:
+            errors.append(exc)
             logger.error("The crawl could not start", exc_info=(type(exc), exc, exc.__traceback__))
 
     if isinstance(started, asyncio.Future):
