@@ -60,6 +60,23 @@ def feed_slots(crawler: Crawler) -> list[Any]:
     return []
 
 
+def slots_for(crawler: Crawler, item: Any) -> list[tuple[Any, int]]:
+    """The open feed slots that take ``item`` (their filter accepts it), each with its item count
+    now: taken on ``item_scraped`` *before* the feed exporter writes the item, for
+    :func:`written_slots` to tell afterwards whether it really did."""
+    return [(slot, slot.itemcount) for slot in feed_slots(crawler) if slot.filter.accepts(item)]
+
+
+def written_slots(before: list[tuple[Any, int]]) -> list[Any] | None:
+    """The slots of :func:`slots_for` once the feed exporter has handled the item, or None when one
+    of them did not get it: the exporter raised (a value it cannot serialize, a full disk; Scrapy logs
+    the error and goes on), so the item is in no complete feed, whatever that feed's storage says
+    when it is stored."""
+    if any(slot.itemcount <= count for slot, count in before):
+        return None
+    return [slot for slot, _ in before]
+
+
 def slot_stored(slot: Any) -> bool:
     """Whether a closed feed slot's storage really stored it. Scrapy sends ``feed_slot_closed`` after
     a failed store too; a storage that knows sets ``stored`` (the database sink does), Scrapy's own

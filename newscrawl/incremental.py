@@ -20,7 +20,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.extract import ListingEntry, article_identity
-from newscrawl.feeds import SpooledAwaitingStorage, feed_slots, slot_stored
+from newscrawl.feeds import SpooledAwaitingStorage, slot_stored, slots_for, written_slots
 from newscrawl.sites import SITES, get_site
 from newscrawl.state import ArticleState, StateError, fingerprint
 from newscrawl.stores import StateBackend
@@ -79,7 +79,8 @@ class IncrementalState:
         self._responses: dict[str, dict[str, Any]] = {}
         # exported, until every feed holding them is stored; on disk, so memory stays flat at any N
         self._pending = SpooledAwaitingStorage()
-        self._unstored = 0  # exported into a feed that failed to store
+        self._unstored = 0  # exported into a feed that failed to store, or not written to it
+        self._exporting: dict[int, tuple[ArticleState, list[tuple[Any, int]]]] = {}  # id(item) -> …
         crawler.signals.connect(self._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self._item_dropped, signal=signals.item_error)
@@ -184,11 +185,27 @@ class IncrementalState:
                              content_fp=content_fingerprint(item),
                              updated_raw=_plain(item.get("updated_raw")),
                              etag=info.get("etag"), last_modified=info.get("last_modified"))
-        slots = feed_slots(self.crawler)
+        slots = slots_for(self.crawler, item)
         if not slots:
             self.stats.inc_value("incremental/not_in_any_feed")
             return
-        # The feed exporter writes the item to its open slots (every feed, the current batch of each).
+        # The feed exporter writes the item to its open slots (every feed, the current batch of each)
+        # in its own item_scraped handler, after this one: _item_written checks that it did.
+        self._exporting[id(item)] = (state, slots)
+
+    def _item_written(self, item: Any, **kwargs: Any) -> None:
+        """After the feed exporter's ``item_scraped`` handler (connected once the spider opens): the
+        state waits for the slots the item was written to; an item the exporter failed to write is
+        never recorded (the next run exports it again; the ``feed`` rule fails this run)."""
+        entry = self._exporting.pop(id(item), None)
+        if entry is None:
+            return
+        state, before = entry
+        slots = written_slots(before)
+        if slots is None:
+            self._unstored += 1
+            self.stats.inc_value("incremental/not_written")
+            return
         self._pending.add(state, slots)
 
     def _item_dropped(self, item: Any, **kwargs: Any) -> None:
@@ -221,6 +238,8 @@ class IncrementalState:
         # extensions' (connected before the spider opens): the run's checks, its report and the run
         # history kept in the state file.
         self.crawler.signals.connect(self._engine_stopped, signal=signals.engine_stopped)
+        # Handlers run in the order they were connected: this one after the feed exporter's.
+        self.crawler.signals.connect(self._item_written, signal=signals.item_scraped)
 
     def _spider_closed(self, spider: Any) -> None:
         try:
