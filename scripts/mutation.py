@@ -1,19 +1,24 @@
 """Mutation testing: run mutmut on the configured modules and print the score of each.
 
-    python scripts/mutation.py                   # every module of [tool.mutmut] only_mutate
-    python scripts/mutation.py newscrawl.dates   # the mutants of these modules only (name prefixes)
-    python scripts/mutation.py --report          # the last run's results, without running
+    python scripts/mutation.py                     # every mutant of [tool.mutmut] only_mutate not run yet
+    python scripts/mutation.py newscrawl.dates     # those of these modules only (name prefixes)
+    python scripts/mutation.py --survivors MODULE  # rerun the survivors (after tests were added)
+    python scripts/mutation.py --again MODULE      # rerun every mutant of these modules
+    python scripts/mutation.py --report            # the last run's results, without running
 
-Slow (each mutant reruns the unit tests that reach it), so not part of CI. The configuration is in
-pyproject.toml: [tool.mutmut] says what is mutated and which tests run; equivalent mutants (a change
-no test can observe, because the behaviour is the same) are listed with their reason under
-[tool.newscrawl.mutation.equivalent] and left out of the score. A mutant name is
+Slow, so not part of CI: a run can be stopped (Ctrl-C) and continued, results are kept in mutants/.
+Each mutant reruns only the tests that reached the function it changes (mutmut records them once,
+in its first run, from the test files of [tool.mutmut] pytest_add_cli_args_test_selection; tests
+added to those files later are traced when they first appear), and stops at the first failure.
+The configuration is in pyproject.toml: [tool.mutmut] says what is mutated and which tests run;
+equivalent mutants (a change no test can observe, because the behaviour is the same) are listed with
+their reason under [tool.newscrawl.mutation.equivalent] and left out of the score. A mutant name is
 ``module.x_function__mutmut_N`` (``module.xǁClassǁmethod__mutmut_N`` for a method);
 ``mutmut show NAME`` prints its diff.
 
-Score = killed / (mutants run - equivalent), per module; "no tests" (code no selected test reaches)
-counts as not killed, a timeout as killed (the mutant made the tests hang); "not run" are mutants an
-interrupted run did not reach.
+Score = killed / (mutants - equivalent - not run), per module; "no tests" (code no selected test
+reaches) counts as not killed, a timeout as killed (the mutant made the tests hang); "not run" are
+mutants an interrupted run did not reach.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path.cwd()  # the project root: run from there
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+NOT_KILLED = ("survived", "no tests", "suspicious", "check was interrupted by user")
 
 
 def equivalent_mutants() -> dict[str, str]:
@@ -59,14 +65,18 @@ def report(prefixes: list[str]) -> int:
     equivalent = equivalent_mutants()
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     survivors: dict[str, list[str]] = defaultdict(list)
-    for name, status in sorted(results().items()):
+    stale: list[str] = []  # listed as equivalent, yet a test tells them apart (or they are gone)
+    found = results()
+    for name, status in sorted(found.items()):
         module = module_of(name)
         if prefixes and not any(module.startswith(p) for p in prefixes):
             continue
         if name in equivalent:
+            if status in KILLED:
+                stale.append(f"{name} ({status})")
             status = "equivalent"
         by_module[module][status] += 1
-        if status in ("survived", "no tests"):
+        if status in NOT_KILLED:
             survivors[module].append(f"{name} ({status})")
     if not by_module:
         print("no mutation results: run `python scripts/mutation.py` first")
@@ -84,17 +94,46 @@ def report(prefixes: list[str]) -> int:
         print(f"\n{module}: {len(names)} not killed (`mutmut show NAME` for the diff)")
         for name in names:
             print(f"  {name}")
+    stale += [f"{name} (no such mutant)" for name in sorted(equivalent) if name not in found
+              and (not prefixes or any(module_of(name).startswith(p) for p in prefixes))]
+    if stale:  # the code changed under the list (mutants are numbered per function): check these
+        print(f"\n{len(stale)} listed as equivalent in pyproject.toml, but killed or gone: the list is stale")
+        for name in stale:
+            print(f"  {name}")
     return 0
+
+
+def selected(prefixes: list[str], statuses: set[str] | None) -> list[str]:
+    """The mutants of these modules by name: all of them when ``statuses`` is None, else those in these
+    statuses that are not listed as equivalent."""
+    equivalent = equivalent_mutants()
+    return [name for name, status in sorted(results().items())
+            if any(module_of(name).startswith(p) for p in prefixes)
+            and (statuses is None or (status in statuses and name not in equivalent))]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="module name prefixes (default: every mutated module)")
     parser.add_argument("--report", action="store_true", help="print the last run's results only")
+    parser.add_argument("--survivors", action="store_true", help="rerun the mutants no test killed")
+    parser.add_argument("--again", action="store_true", help="rerun every mutant of the modules")
     parser.add_argument("--max-children", type=int, default=2, help="mutants tested at once (default 2)")
     args = parser.parse_args(argv)
     if not args.report:
-        names = [f"{m}*" for m in args.modules]
+        prefixes = args.modules or [""]
+        known = (ROOT / "mutants").is_dir()
+        if args.again:
+            names = selected(prefixes, None) if known else []
+        elif args.survivors:
+            names = selected(prefixes, set(NOT_KILLED)) if known else []
+        elif args.modules and known:  # mutmut reruns every mutant it is named: name those not run yet
+            names = selected(prefixes, {"not checked"})
+        else:  # mutmut itself goes on with the mutants not run yet (first run: creates them all)
+            names = [f"{m}*" for m in args.modules]
+        if (args.again or args.survivors or (args.modules and known)) and not names:
+            print("nothing to run for " + (", ".join(args.modules) or "any module"))
+            return report(args.modules)
         cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *names]
         proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
         if proc.returncode != 0:
