@@ -766,3 +766,15 @@ def test_relative_against_now(now: dt.datetime, amount: int, unit: tuple[str, in
     expected = now.replace(microsecond=0) - dt.timedelta(seconds=amount * unit[1])
     assert res.datetime == expected
     assert parse_date(f"منذ {amount} {unit[0]}").issues == ("needs_reference_time",)
+
+
+def test_a_table_word_is_keyed_by_its_normalized_spelling() -> None:
+    """The tables (month names, number words, ...) are looked up by ``key``: one letter per variant,
+    lower case, single spaces; an entry lists its spellings separated by ``|``, blanks skipped."""
+    from newscrawl.dates.normalize import key
+    from newscrawl.dates.words import _spellings
+
+    assert key("إبريل") == "ابريل"
+    assert key(" GMT ") == "gmt"
+    assert key("في  الساعة\u00a0 ") == "في الساعه"  # ة read as ه
+    assert _spellings("منذ|قبل| |أمس") == ["منذ", "قبل", "امس"]

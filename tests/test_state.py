@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from contextlib import closing
 from datetime import UTC, datetime
 
 import pytest
@@ -345,6 +346,24 @@ def test_damage_is_named_as_sqlite_found_it(tmp_path):
                                   f" from a backup, or move it away to start a new state")
 
 
+def test_several_problems_are_named_on_one_line(tmp_path):
+    """A state whose rows break its own schema (edited by another program): each problem SQLite finds
+    (up to three) is named, separated by "; "."""
+    path = tmp_path / "state.sqlite"
+    store = StateStore(path)
+    store.mark_exported([ArticleState(f"k{i}", f"http://x/{i}", None, "c") for i in range(5)])
+    store.close()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA writable_schema=ON")
+        db.execute("UPDATE sqlite_master SET sql = replace(sql, 'listing_fp TEXT,',"
+                   " 'listing_fp TEXT NOT NULL,') WHERE name = 'articles'")
+        db.commit()
+    problem = "NULL value in articles.listing_fp"
+    assert _refused(path, "is damaged") == (f"state file {path} is damaged (SQLite quick_check: {problem};"
+                                            f" {problem}; {problem}); restore it from a backup, or move it"
+                                            f" away to start a new state")
+
+
 def test_another_programs_tables_are_named(tmp_path):
     path = tmp_path / "other.sqlite"
     with sqlite3.connect(path) as db:
@@ -421,6 +440,17 @@ def test_settled_ids_are_exported_and_missing_ones_of_the_family(tmp_path):
     store.record_missing("arabstoday", [7])
     assert sorted(store.settled_ids("emiratesvoice")) == [100012, 100015, 100016, 100020]
     assert sorted(store.settled_ids("arabstoday")) == [7, 100014]
+
+
+def test_only_an_article_with_an_ascii_id_settles_an_id(tmp_path):
+    """A page at a numeric root path (/2024) is no article; an article URL written with Arabic-Indic
+    digits (its key keeps them) is no id a back-fill asks for: neither settles an id."""
+    store = StateStore(tmp_path / "s.sqlite")
+    store.mark_exported([ArticleState("arabstoday:/2024", "u1", None, "f"),
+                         ArticleState("arabstoday:40/١٠٠٠١٧", "u2", None, "f"),
+                         ArticleState("arabstoday:40/100018", "u3", None, "f")])
+    assert list(store.settled_ids("arabstoday")) == [100018]
+    store.close()
 
 
 def test_the_story_index_lives_in_the_state_file(tmp_path):
