@@ -3,9 +3,10 @@ for which file permissions really apply (even when the tests run as root).
 
 :class:`HostileProxy` is an HTTP server on a free loopback port that forwards every request to a
 replica, keeping the ``Host`` header (so the replica's links name the proxy); it can hold every
-request until the test opens its gate, pad chosen pages beyond ``DOWNLOAD_MAXSIZE``, and rewrite the
-markup of every page (the site changed its layout). It counts
-what it received, so tests wait for an observable event instead of sleeping.
+request (after the first ``pass_first``) until the test opens its gate, pad chosen pages beyond
+``DOWNLOAD_MAXSIZE``, and rewrite the markup of every page (the site changed its layout). It counts
+what it received, so tests wait for an observable event instead of sleeping. :func:`immutable`
+makes a file or directory that not even root may write (``chattr +i``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ import ctypes
 import http.client
 import os
 import random
+import shutil
+import subprocess
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import pytest
 
 #: Capabilities that let root ignore file permissions (capability(7)): CAP_DAC_OVERRIDE,
 #: CAP_DAC_READ_SEARCH.
@@ -33,6 +40,7 @@ class HostileProxy:
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.gate = threading.Event()  # set: requests go through; clear: they wait
         self.gate.set()
+        self.pass_first = 0  # this many requests go through whatever the gate (a run stopped mid-way)
         self.padding: dict[str, int] = {}  # path (with its query) -> bytes of padding added to its page
         self.rewrite: dict[bytes, bytes] = {}  # markup replaced in every page
         self.received: list[str] = []  # paths, in the order requests arrived
@@ -59,7 +67,9 @@ class HostileProxy:
             def do_GET(self) -> None:  # noqa: N802 - http.server interface
                 with proxy._lock:
                     proxy.received.append(self.path)
-                proxy.gate.wait(timeout=600)
+                    arrived = len(proxy.received)
+                if arrived > proxy.pass_first:
+                    proxy.gate.wait(timeout=600)
                 status, headers, body = proxy._forward(self.path, dict(self.headers.items()))
                 for old, new in proxy.rewrite.items():
                     body = body.replace(old, new)
@@ -88,6 +98,22 @@ class HostileProxy:
             return response.status, response.getheaders(), response.read()
         finally:
             connection.close()
+
+
+@contextmanager
+def immutable(path: Path) -> Iterator[None]:
+    """``chattr +i`` on ``path`` for the ``with`` block: not even root may write it (or, for a
+    directory, create a file in it) — the issue's read-only state. Skips the test where ``chattr``
+    is missing or the filesystem (or a missing CAP_LINUX_IMMUTABLE) refuses it."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed (e2fsprogs)")
+    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+    if done.returncode:
+        pytest.skip(f"chattr +i refused here: {done.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
 
 
 def without_file_overrides() -> None:

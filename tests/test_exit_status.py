@@ -4,7 +4,9 @@ exported by the next run with the same state).
 
 The replica serves the site; :class:`tests.hostile.HostileProxy` stands in front of it when a test
 needs a page made oversized or requests held until the test lets them through. Read-only files are
-real: the crawl runs without the capabilities that let root ignore file permissions.
+real, two ways: by their mode, for a crawl run without the capabilities that let root ignore file
+permissions (a non-root user's situation); and immutable (``chattr +i``, the issue's), which not even
+root may write.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import shlex
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +38,9 @@ from tests.conftest import (
     start_replica,
     static_sections,
 )
-from tests.hostile_proxy import HostileProxy, corrupt_pages, without_file_overrides
+from tests.hostile_proxy import HostileProxy, corrupt_pages, immutable, without_file_overrides
 from tests.servers import free_port, wait_until
+from tests.verdicts import assert_verdict
 
 FIELDS = ("title", "subtitle", "author", "body", "published_at", "updated_raw")
 
@@ -99,10 +104,7 @@ def test_nothing_listening_at_base_url_is_1_and_the_next_run_gets_everything(tmp
     state = tmp_path / "state.sqlite"
     down = run_crawl(tmp_path / "down", "-a", f"base_url=http://127.0.0.1:{free_port()}",
                      *static_sections(), "-a", f"state={state}", *FAST_FAULTS)
-    assert down.returncode == 1, down.log[-3000:]
-    verdict = report_of(down)["verdict"]
-    assert verdict["rule"] == "no_response" and "ConnectionRefusedError" in verdict["reason"]
-    assert f"Verdict: {verdict['line']}" in down.log
+    assert_verdict(down, 1, "no_response", "ConnectionRefusedError")
     assert down.items() == []
 
     up = run_crawl(tmp_path / "up", "-a", f"base_url={site.url}", *static_sections(), "-a", f"state={state}")
@@ -110,20 +112,33 @@ def test_nothing_listening_at_base_url_is_1_and_the_next_run_gets_everything(tmp
     assert_right(up.items(), manifest_of(site))
 
 
+@contextmanager
+def read_only(path: Path, how: str) -> Iterator[dict[str, Any]]:
+    """``path`` read-only for the ``with`` block, ``how``: ``mode`` (chmod; yields the ``run_crawl``
+    keywords of a crawl for which file permissions apply) or ``chattr`` (immutable, even to root)."""
+    if how == "chattr":
+        with immutable(path):
+            yield {}
+        return
+    mode = path.stat().st_mode
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        yield {"preexec_fn": without_file_overrides}
+    finally:
+        path.chmod(mode)
+
+
+@pytest.mark.parametrize("how", ["mode", "chattr"])
 @pytest.mark.parametrize("what", ["file", "directory"])
-def test_read_only_state_is_refused_before_crawling(tmp_path, site, what):
+def test_read_only_state_is_refused_before_crawling(tmp_path, site, what, how):
     state_dir = tmp_path / "state"
     state = state_dir / "state.sqlite"
     first = fill_state(tmp_path, site, state)
     before = state.read_bytes()
-    locked = state if what == "file" else state_dir
-    locked.chmod(0o444 if what == "file" else 0o555)
     replica_stats(site, reset=True)
-    try:
+    with read_only(state if what == "file" else state_dir, how) as popen:
         refused = run_crawl(tmp_path / "ro", "-a", f"base_url={site.url}", *static_sections(),
-                            "-a", f"state={state}", preexec_fn=without_file_overrides)
-    finally:
-        locked.chmod(0o644 if what == "file" else 0o755)
+                            "-a", f"state={state}", **popen)
     assert_refused(refused, f"state file {state} cannot be written")
     assert served(site) == 0  # refused before crawling: not one request
     assert state.read_bytes() == before
@@ -135,16 +150,13 @@ def test_read_only_state_is_refused_before_crawling(tmp_path, site, what):
     assert_right(after.items(), [a for a in manifest_of(site) if by_path([a]).keys() - exported_first])
 
 
-def test_feed_into_an_unwritable_directory_is_refused_before_crawling(tmp_path, site):
+@pytest.mark.parametrize("how", ["mode", "chattr"])
+def test_feed_into_an_unwritable_directory_is_refused_before_crawling(tmp_path, site, how):
     out = tmp_path / "out"
     out.mkdir()
-    out.chmod(0o555)
     replica_stats(site, reset=True)
-    try:
-        refused = run_crawl(out / "daily", "-a", f"base_url={site.url}", *static_sections(),
-                            preexec_fn=without_file_overrides)
-    finally:
-        out.chmod(0o755)
+    with read_only(out, how) as popen:
+        refused = run_crawl(out / "daily", "-a", f"base_url={site.url}", *static_sections(), **popen)
     line = assert_refused(refused, f"directory {out} is not writable")
     assert line.endswith("nothing was crawled")
     assert served(site) == 0
@@ -181,9 +193,8 @@ def test_feed_storage_failing_at_the_end_is_1_and_the_state_is_not_advanced(tmp_
     failed = run_crawl(tmp_path / "ftp", "-a", f"base_url={site.url}", "-a", "sections=syria,economy",
                        "-a", f"state={state}", "-s", f"NEWSCRAWL_REPORT={tmp_path / 'ftp.report.json'}",
                        "-o", feed, feeds=())
-    assert failed.returncode == 1, failed.log[-3000:]
-    verdict = json.loads((tmp_path / "ftp.report.json").read_text())["verdict"]
-    assert verdict["rule"] == "feed" and "could not be stored" in verdict["reason"]
+    assert_verdict(failed, 1, "feed", "could not be stored",
+                   report=json.loads((tmp_path / "ftp.report.json").read_text()))
     store = StateStore(state)
     assert store.count() == 0  # nothing recorded as exported: it is in no stored feed
     store.close()
@@ -250,11 +261,8 @@ def test_listing_over_download_maxsize_is_3_for_its_section_and_retried_next_run
             "-s", "DOWNLOAD_MAXSIZE=1000000")
     try:
         partial = run_crawl(tmp_path / "partial", *args)
-        assert partial.returncode == 3, partial.log[-3000:]
         report = report_of(partial)
-        verdict = report["verdict"]
-        assert verdict["rule"] == "sections"
-        assert "1 of 8 requested sections" in verdict["reason"]
+        verdict = assert_verdict(partial, 3, "sections", "1 of 8 requested sections", report)
         assert "arabstoday/economy (page 1: too_large)" in verdict["reason"]
         economy = report["sections"]["arabstoday/economy"]
         assert economy == {"articles_listed": 0, "failed": "page 1: too_large"}
@@ -302,11 +310,11 @@ def readme_cron_args() -> list[str]:
 
 
 def test_quiet_incremental_hour_of_the_readme_cron_line_is_0_and_silent(tmp_path, site):
-    """The README's hourly line, run in its own directory: the first hour exports everything, the
+    """The README's hourly line, run in a fresh directory: the first hour exports everything, the
     next one (nothing changed) exports nothing, exits 0 and prints nothing for cron to mail."""
     args = readme_cron_args()
     assert "NEWSCRAWL_MIN_ITEMS=1" in args and any(a.startswith("state=") for a in args)
-    (tmp_path / "logs").mkdir()
+    assert not (tmp_path / "logs").exists()  # a fresh checkout: the crawl makes logs/ (and state/)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
     hours = []
     for hour in (1, 2):
