@@ -33,7 +33,7 @@ from newscrawl.sites import get_site
 from spiders.arabstoday import ArabsTodaySpider
 from tests.conftest import RunningReplica, start_replica
 from tests.exports import read_jsonl, schema_errors
-from tests.servers import ROOT, RedisServer, missing, start_redis, start_scrapyd, wait_until
+from tests.servers import ROOT, RedisServer, free_port, missing, start_redis, start_scrapyd, wait_until
 
 # Sections crawled without a browser: the render sections need Chromium, which is not under test here.
 SECTIONS = tuple(s.key for s in get_site("arabstoday").sections if not s.render)
@@ -718,26 +718,38 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(small_replica: RunningReplica, t
         assert deployed.returncode == 0 and '"status": "ok"' in deployed.stdout, deployed.stderr[-3000:]
         assert scrapyd.get("listspiders.json", project="newscrawl")["spiders"] == ["arabstoday"]
 
+        def schedule(jobid: str, base_url: str, feed: Path) -> dict[str, Any]:
+            """As the README's "Exit status" shows: a job id, and the report where the verdict is read."""
+            job = scrapyd.post("schedule.json", [
+                ("project", "newscrawl"), ("spider", "arabstoday"), ("jobid", jobid),
+                ("base_url", base_url), ("sections", "syria,writers"),
+                ("setting", "FEEDS=" + json.dumps({str(feed): {"format": "jsonlines"}})),
+                ("setting", f"NEWSCRAWL_REPORT={tmp_path / 'reports' / jobid}.json"),
+                ("setting", "TELNETCONSOLE_ENABLED=0"),
+            ])
+            assert job == {**job, "status": "ok", "jobid": jobid}, job
+
+            def finished() -> dict[str, Any] | None:
+                jobs = scrapyd.get("listjobs.json", project="newscrawl")
+                return next((j for j in jobs["finished"] if j["id"] == jobid), None)
+
+            done = wait_until(finished, 180, "the scheduled crawl to finish", interval=0.5)
+            report = json.loads((tmp_path / "reports" / f"{jobid}.json").read_text(encoding="utf-8"))
+            return {"job": done, "verdict": report["verdict"]}
+
         feed = tmp_path / "scheduled.jsonl"
-        job = scrapyd.post("schedule.json", [
-            ("project", "newscrawl"), ("spider", "arabstoday"),
-            ("base_url", small_replica.url), ("sections", "syria,writers"),
-            ("setting", "FEEDS=" + json.dumps({str(feed): {"format": "jsonlines"}})),
-            ("setting", "TELNETCONSOLE_ENABLED=0"),
-        ])
-        assert job["status"] == "ok", job
-
-        def finished() -> dict[str, Any] | None:
-            jobs = scrapyd.get("listjobs.json", project="newscrawl")
-            return next((j for j in jobs["finished"] if j["id"] == job["jobid"]), None)
-
-        done = wait_until(finished, 180, "the scheduled crawl to finish", interval=0.5)
-        log = scrapyd.directory / "logs" / "newscrawl" / "arabstoday" / f"{job['jobid']}.log"
+        good = schedule("hourly-1", small_replica.url, feed)
+        log = scrapyd.directory / "logs" / "newscrawl" / "arabstoday" / "hourly-1.log"
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-        assert "'finish_reason': 'finished'" in text, (done, text[-3000:])
+        assert "'finish_reason': 'finished'" in text, (good, text[-3000:])
+        assert good["verdict"]["status"] == 0 and f"Verdict: {good['verdict']['line']}" in text
         exported = feed_urls(feed)
         assert len(exported) == len(set(exported))
         assert set(exported) == expected_urls(small_replica, ("syria", "writers"))
+        # scrapyd lists a job that failed (status 1) under "finished" too: only the report tells
+        bad = schedule("hourly-2", f"http://127.0.0.1:{free_port()}", tmp_path / "nothing.jsonl")
+        assert bad["verdict"]["status"] == 1 and bad["verdict"]["rule"] == "no_response"
+        assert set(bad["job"]) == set(good["job"])  # no field of scrapyd's says which one failed
     finally:
         scrapyd.stop()
 
