@@ -45,13 +45,14 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("usage", USAGE, "a bad argument or setting (a one-line error naming it); nothing was crawled"),
     Rule("refused", FAILED, "refused before crawling: state file corrupt, foreign, read-only or in use;"
-                            " feed destination not writable; browser missing"),
+                            " feed destination or log file not writable; browser missing"),
     Rule("fatal", FAILED, "a component found the run could not do its job (`verdict/fatal`: state,"
                           " frontier or database unusable)"),
     Rule("no_response", FAILED, "the site gave no response at all (nothing listening, DNS, site down)"),
     Rule("feed", FAILED, "a feed could not be written or stored: exported articles are not in a stored feed"),
     Rule("state", FAILED, "the incremental state could not be read or written during the crawl"),
-    Rule("unchecked", FAILED, "the run's checks did not run, so nothing vouches for it"),
+    Rule("unchecked", FAILED, "the run's checks did not run (a forced shutdown: a second SIGINT/SIGTERM;"
+                              " Spidermon off or misconfigured), so nothing vouches for it"),
     Rule("sections", PARTIAL, "a requested section yielded no listing page with articles"),
     Rule("failures", PARTIAL, "pages failed for good beyond `NEWSCRAWL_MAX_FAILURES`"),
     Rule("errors", PARTIAL, "a spider callback or item pipeline raised, or an error was logged that no"

@@ -37,7 +37,7 @@ class Command(ScrapyCrawlCommand):
         assert self.settings is not None
         problem = _prepare_log_file(self.settings)
         if problem:  # before Scrapy opens it (a traceback), and before anything is crawled
-            self._refuse(problem)
+            self._refuse(problem, log=False)  # no log yet: stderr only
             raise SystemExit(self.exitcode)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -80,7 +80,9 @@ class Command(ScrapyCrawlCommand):
             if verdict.status:
                 print(_last_line(verdict), file=sys.stderr)
 
-    def _refuse(self, reason: str) -> None:
+    def _refuse(self, reason: str, log: bool = True) -> None:
+        if log:  # in the log too: with LOG_FILE (scrapyd's job log), stderr is not all a user reads
+            logger.error("Refused before crawling: %s", reason)
         print(f"scrapy: error: {reason}", file=sys.stderr)
         self.exitcode = refused(reason).status
 
