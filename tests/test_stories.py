@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -119,12 +120,29 @@ def test_sqlite_decisions_are_written_in_batches(tmp_path: Path) -> None:
     reader.close()
 
 
-def test_two_processes_meeting_copies_at_once_make_one_story(redis_server: RedisServer) -> None:
-    """Processes racing on the shared Redis index: optimistic transactions, so each copy sees the
-    story another process just started (never two stories for one text)."""
+def decoy(signature: Signature) -> Signature:
+    """Another text that shares one LSH band with ``signature`` and nothing else: a candidate for it
+    that the similarity check rejects."""
+    rows = 4 * 3  # the first band's rows
+    other = random.Random(signature.exact).randbytes(len(signature.sketch) - rows)
+    return Signature(signature.exact[::-1], signature.sketch[:rows] + other, signature.size)
+
+
+@pytest.mark.parametrize("decoys", [False, True], ids=["empty-index", "candidates-rejected"])
+def test_two_processes_meeting_copies_at_once_make_one_story(redis_server: RedisServer, decoys: bool) -> None:
+    """Processes racing on the shared Redis index: each copy sees the story another process just
+    started (never two stories for one text). On an index that holds nothing of the story, the first
+    copy is written only if that is still so; with a decoy indexed (a candidate each process reads,
+    and rejects), a decision is written only if what it read has not changed meanwhile."""
     from newscrawl.state_redis import RedisStateStore
 
     redis_server.client().flushdb()
+    if decoys:
+        index = StoryIndex(RedisStateStore(redis_server.url).stories())
+        for k in range(6):
+            assert index.assign(f"decoy:1/{k}", decoy(text(k))).match == "original"
+            assert index.assign(f"decoy:2/{k}", decoy(text(k, title=CAT.article(11).head.title))).match \
+                == "original"
     results: dict[str, str] = {}
     errors: list[BaseException] = []
     barrier = threading.Barrier(4)
@@ -148,6 +166,39 @@ def test_two_processes_meeting_copies_at_once_make_one_story(redis_server: Redis
     for k in range(6):
         assert len({results[f"w{n}:{k}"] for n in range(4)}) == 1, k
     assert len({results[f"w0:{k}"] for k in range(6)}) == 6
+
+
+def test_an_index_of_the_first_redis_layout_is_moved_once(redis_server: RedisServer) -> None:
+    """The first Redis layout kept whole posting lists per band (``:bands``); a store that opens on it
+    moves its members (stories, first copies, exact hashes) to the current layout before deciding."""
+    from newscrawl.state_redis import RedisStateStore
+    from newscrawl.stories_redis import DEFAULT_PREFIX
+
+    client = redis_server.client()
+    client.flushdb()
+    first = {"a:1/100": (text(0), None), "b:2/200": (text(0), "a:1/100"), "e:5/500": (text(1), None)}
+    for identity, (sig, copy_of) in first.items():  # as the first layout wrote them
+        origin = copy_of or identity
+        story = first[origin][0].exact[:16]
+        client.hset(f"{DEFAULT_PREFIX}:members", identity,
+                    b"\x1f".join([story.encode(), (copy_of or "").encode(), sig.exact.encode(),
+                                  str(sig.size).encode(), sig.sketch]))
+        client.hsetnx(f"{DEFAULT_PREFIX}:exact", sig.exact, identity)
+        for band in sig.bands:
+            postings = client.hget(f"{DEFAULT_PREFIX}:bands", str(band))
+            postings = (postings + b"\n" if postings else b"") + identity.encode()
+            client.hset(f"{DEFAULT_PREFIX}:bands", str(band), postings)
+    client.incr(f"{DEFAULT_PREFIX}:version", 3)
+
+    index = StoryIndex(RedisStateStore(redis_server.url).stories())
+    copy = index.assign("f:6/600", text(1, extra=CAT.article(7).body[0]))
+    assert (copy.match, copy.story_id, copy.copy_of) == ("near", text(1).exact[:16], "e:5/500")
+    twin = index.assign("g:7/700", text(0))
+    assert (twin.match, twin.story_id, twin.copy_of) == ("exact", text(0).exact[:16], "a:1/100")
+    assert index.assign("b:2/200", text(0)).copy_of == "a:1/100"  # known, as it was
+    assert index.backend.count() == 5
+    assert not client.exists(*(f"{DEFAULT_PREFIX}:{key}" for key in ("members", "exact", "bands", "version")))
+    assert index.backend.member("a:1/100").signature == text(0)
 
 
 def test_copy_mode_setting() -> None:
