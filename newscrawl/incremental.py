@@ -11,6 +11,7 @@ ends the crawl: ``state/error`` holds the reason (the verdict's ``state`` rule, 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -94,6 +95,14 @@ class IncrementalState:
         return self.crawler.stats
 
     # -- before download -------------------------------------------------------------------------
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """The states of a listing page's articles, read at once (one round trip to a shared store)."""
+        if not self.full:
+            try:
+                self.store.prefetch(keys)
+            except StateError as exc:
+                raise self._unusable(exc) from None
 
     def request_kwargs(self, key: str, entry: ListingEntry) -> dict[str, Any] | None:
         """Extra Request arguments for an article, or None when it must not be downloaded at all."""

@@ -155,6 +155,9 @@ class StateStore:
         ).fetchone()
         return ArticleState(*row) if row else None
 
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Nothing to do: each :meth:`get` is a local read (the Redis store batches them)."""
+
     @_guarded
     def count(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]

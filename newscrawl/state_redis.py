@@ -307,6 +307,7 @@ class RedisStateStore:
         self._record_failure = self.server.register_script(_RECORD_FAILURE)
         self._claimed: set[str] = set()  # claims this process holds and has not committed
         self._recent: OrderedDict[str, bytes | None] = OrderedDict()
+        self._prefetched: dict[str, bytes | None] = {}  # the states of the last listing page's articles
 
     def close(self) -> None:
         """Give up the claims never committed (their feed was not stored), so others may export them."""
@@ -323,7 +324,8 @@ class RedisStateStore:
             raw = self._recent.pop(key)
         else:
             try:
-                raw = self.link.call(self.server.hget, self.articles_key, key)
+                raw = self._prefetched.pop(key) if key in self._prefetched else \
+                    self.link.call(self.server.hget, self.articles_key, key)
             except RedisUnavailable:
                 return None
             self._recent[key] = raw
@@ -333,6 +335,16 @@ class RedisStateStore:
             return None
         data = json.loads(raw)
         return ArticleState(**{name: data.get(name) for name in _STATE_FIELDS})
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Read the states of ``keys`` in one round trip, for the :meth:`get` of each that follows
+        (the articles of a listing page, before their requests are made); replaces the last batch."""
+        keys = list(dict.fromkeys(k for k in keys if k not in self._recent))
+        try:
+            found = self.link.call(self.server.hmget, self.articles_key, keys) if keys else []
+        except RedisUnavailable:
+            found = []
+        self._prefetched = dict(zip(keys, found, strict=False))
 
     def count(self) -> int:
         try:

@@ -184,6 +184,8 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         section_id = response.meta.get(SECTION_META) or f"{site.key}/{section.key}"
         articles = sum(1 for entry in entries if article_key(site, entry.url) is not None)
         self.crawler.stats.inc_value(f"sections/listed/{section_id}", articles)  # reached if > 0
+        if self.incremental:  # their states at once: one round trip to a shared (Redis) state
+            self.incremental.prefetch(self._listed_identities(entries))
         for entry in entries:
             if self.args.since and self._older_than_since(entry):
                 stop = True
@@ -195,6 +197,13 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
             if request is not None:
                 yield request
         yield from self._next_listing(response, site, section, page, root, stop, new_entries)
+
+    def _listed_identities(self, entries: list[ListingEntry]) -> Iterator[str]:
+        for entry in entries:
+            site = self.site_of(entry.url, entry)
+            key = article_key(site, entry.url)
+            if key is not None:
+                yield key_identity(site, key)
 
     def _next_listing(self, response: TextResponse, site: Any, section: Section, page: int, root: Any,
                       stop: bool, new_entries: int) -> Iterator[scrapy.Request]:

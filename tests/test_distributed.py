@@ -432,6 +432,27 @@ def test_claims_are_atomic_between_processes(redis_server: RedisServer) -> None:
     assert client.hlen("newscrawl:state:claims") == 0  # uncommitted claims given up on close
 
 
+def test_a_listing_pages_states_are_read_in_one_round_trip(redis_server: RedisServer) -> None:
+    """Before a listing page's article requests are made, their states are read with one HMGET; the
+    read at listing time and the one at export time then cost nothing more."""
+    from newscrawl.state import ArticleState
+    from newscrawl.state_redis import RedisStateStore, Worker
+
+    client = redis_server.client()
+    store = RedisStateStore(redis_server.url, Worker(client))
+    store.mark_exported([ArticleState("arabstoday:40/1", "http://x/40/1", "lfp", "fp1", etag='"e"')])
+
+    def calls(command: str) -> int:
+        return int(client.info("commandstats").get(f"cmdstat_{command}", {}).get("calls", 0))
+
+    before = calls("hget"), calls("hmget")
+    store.prefetch(["arabstoday:40/1", "arabstoday:40/2", "arabstoday:40/1"])
+    assert store.get("arabstoday:40/1").etag == '"e"' and store.get("arabstoday:40/2") is None  # listing
+    assert store.get("arabstoday:40/1").content_fp == "fp1"  # export time: the same read
+    assert (calls("hget"), calls("hmget")) == (before[0], before[1] + 1)
+    assert store.get("arabstoday:40/3") is None and calls("hget") == before[0] + 1  # not read ahead
+
+
 # -- several crawl processes ---------------------------------------------------------------------
 
 
