@@ -1,7 +1,7 @@
 """Distributed benchmark: pages/s of 1, 2 and 4 crawl processes sharing one Redis, in one run.
 
     python -m bench.distributed [--articles 4000] [--polite-articles 1500] [--processes 1,2,4]
-                                [--repeat 3]
+                                [--repeat 3] [--baseline DIR]
 
 Starts the replica and a redis-server (both separate processes on loopback, their CPU not counted),
 then crawls the whole replica (the sections that need no browser) once with the single-process,
@@ -13,6 +13,9 @@ append-only file, as the README recommends.
 The distributed overhead is the CPU per page of one distributed process over the single crawl's,
 measured in the same run: at full speed the two are alternated ``--repeat`` times and the best of
 each kept (the run least disturbed by other load on the machine); every pair's ratio is printed too.
+``--baseline DIR`` (another checkout, e.g. ``git worktree add /tmp/before <commit>``, crawled with
+``DIR/.venv/bin/python`` when it has one) adds its own distributed process to each of those rounds,
+so the overhead of the code before a change and after it are measured in the same run, alternated.
 
 Two scenarios: "full speed" (no delay: every process as fast as the CPU lets it) and "polite"
 (`DOWNLOAD_DELAY`=--polite-delay, one request at a time per process, as a crawl of a slow or
@@ -64,26 +67,40 @@ class Run:
     shares: list[int]
 
 
+@dataclass(frozen=True)
+class Code:
+    """The code a crawl runs: a checkout and the Python that runs it."""
+
+    root: Path = ROOT
+    python: str = sys.executable
+
+    @classmethod
+    def checkout(cls, directory: str) -> Code:
+        root = Path(directory).resolve()
+        venv = root / ".venv" / "bin" / "python"
+        return cls(root, str(venv) if venv.exists() else sys.executable)
+
+
 def crawl(n: int, base_url: str, sections: str, tmp: Path, redis_url: str | None,
-          expected: set[str], settings: tuple[str, ...] = ()) -> Run:
+          expected: set[str], settings: tuple[str, ...] = (), code: Code = Code()) -> Run:
     """``n`` crawl processes started together (distributed when ``redis_url``), until all exit."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(code.root)}
     if redis_url:
         import redis
 
         redis.Redis.from_url(redis_url).flushdb()
-        seeded = subprocess.run([sys.executable, "-m", "scrapy", "push-seeds", "-s", f"REDIS_URL={redis_url}",
+        seeded = subprocess.run([code.python, "-m", "scrapy", "push-seeds", "-s", f"REDIS_URL={redis_url}",
                                  "-a", f"base_url={base_url}", "-a", f"sections={sections}"],
-                                cwd=ROOT, env=env, capture_output=True, text=True)
+                                cwd=code.root, env=env, capture_output=True, text=True)
         if seeded.returncode != 0:
             raise RuntimeError(f"push-seeds failed:\n{seeded.stdout}{seeded.stderr[-3000:]}")
     name = f"{len(list(tmp.glob('*.log')))}-n{n}-{'redis' if redis_url else 'plain'}"
     feeds = [tmp / f"{name}-{i}.jsonl" for i in range(n)]
     extra = ["-s", f"REDIS_URL={redis_url}", *DISTRIBUTED_SETTINGS] if redis_url else []
     started = time.perf_counter()
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "arabstoday", "-a", f"base_url={base_url}",
+    cmd = [code.python, "-m", "scrapy", "crawl", "arabstoday", "-a", f"base_url={base_url}",
            "-a", f"sections={sections}", *CRAWL_SETTINGS, *settings, *extra]
-    procs = [subprocess.Popen([*cmd, "-O", str(feed)], cwd=ROOT, env=env, stderr=subprocess.STDOUT,
+    procs = [subprocess.Popen([*cmd, "-O", str(feed)], cwd=code.root, env=env, stderr=subprocess.STDOUT,
                               stdout=feed.with_suffix(".log").open("wb"))
              for feed in feeds]
     # Peak RSS from VmHWM, sampled until each exits (see bench.common: ru_maxrss counts the fork).
@@ -122,10 +139,10 @@ def crawl(n: int, base_url: str, sections: str, tmp: Path, redis_url: str | None
 
 
 def scenario(name: str, articles: int, seed: int, counts: tuple[int, ...],
-             settings: tuple[str, ...] = (), repeat: int = 1) -> dict[str, Any]:
-    """One replica; the single non-Redis crawl and one distributed process, alternated ``repeat``
-    times (the best of each: the least disturbed by whatever else runs on the machine), then each
-    other process count on one Redis."""
+             settings: tuple[str, ...] = (), repeat: int = 1, baseline: Code | None = None) -> dict[str, Any]:
+    """One replica; the single non-Redis crawl and one distributed process (and one of ``baseline``),
+    alternated ``repeat`` times (the best of each: the least disturbed by whatever else runs on the
+    machine), then each other process count on one Redis."""
     from newscrawl.sites import get_site
 
     keys = [s.key for s in get_site("arabstoday").sections if not s.render]
@@ -139,10 +156,21 @@ def scenario(name: str, articles: int, seed: int, counts: tuple[int, ...],
             expected = {a["url"] for a in manifest["articles"] if a["section"] in keys}
             pages = len(expected) + sum(s["pages"] for s in manifest["sections"] if s["key"] in keys)
 
-            def run(n: int, url: str | None) -> Run:
-                return crawl(n, replica.url, ",".join(keys), tmp, url, expected, settings)
+            def run(n: int, url: str | None, code: Code = Code()) -> Run:
+                return crawl(n, replica.url, ",".join(keys), tmp, url, expected, settings, code)
 
-            pairs = [(run(1, None), run(1, redis_url)) for _ in range(max(repeat, 1))]
+            pairs, before = [], []
+            for k in range(max(repeat, 1)):
+                plain = run(1, None)
+                if baseline is None:
+                    pairs.append((plain, run(1, redis_url)))
+                    continue
+                if k % 2:  # each goes first every other round
+                    pairs.append((plain, run(1, redis_url)))
+                    before.append(run(1, redis_url, baseline))
+                else:
+                    before.append(run(1, redis_url, baseline))
+                    pairs.append((plain, run(1, redis_url)))
             runs = [min((one for _, one in pairs), key=lambda r: r.cpu)]
             runs += [run(n, redis_url) for n in counts if n != 1]
         finally:
@@ -151,19 +179,27 @@ def scenario(name: str, articles: int, seed: int, counts: tuple[int, ...],
     plain = min((p for p, _ in pairs), key=lambda r: r.cpu)
     rows = [_figures("single, no Redis", plain, pages, 0.0)]
     rows += [_figures(f"{r.processes} x Redis", r, pages, IDLE_CLOSE) for r in runs]
+    if before:
+        rows.insert(1, _figures("1 x Redis, baseline", min(before, key=lambda r: r.cpu), pages, IDLE_CLOSE))
     for row in rows:
         row["speedup"] = round(row["pages_per_s"] / rows[0]["pages_per_s"], 2)
-    checked = [p for pair in pairs for p in pair] + runs[1:]
+    checked = [p for pair in pairs for p in pair] + runs[1:] + before
+    overhead = {"cpu_ratio": round(runs[0].cpu / plain.cpu, 3), "repeat": len(pairs),
+                "pairs": [round(one.cpu / single.cpu, 3) for single, one in pairs]}
+    if before:
+        overhead["baseline"] = {"code": str(baseline.root) if baseline else None,
+                                "cpu_ratio": round(min(r.cpu for r in before) / plain.cpu, 3),
+                                "pairs": [round(b.cpu / single.cpu, 3)
+                                          for (single, _), b in zip(pairs, before, strict=True)]}
     return {"scenario": name, "settings": " ".join(settings), "articles": len(expected), "pages": pages,
             "runs": rows, "all_complete": all(not r.duplicates and not r.missing for r in checked),
-            "overhead": {"cpu_ratio": round(runs[0].cpu / plain.cpu, 3), "repeat": len(pairs),
-                         "pairs": [round(one.cpu / single.cpu, 3) for single, one in pairs]}}
+            "overhead": overhead}
 
 
 def run(articles: int = 4000, seed: int = 1, counts: tuple[int, ...] = (1, 2, 4),
         polite_articles: int = 1500, polite_delay: float = 0.02, quiet: bool = False,
-        repeat: int = 3) -> dict[str, Any]:
-    scenarios = [scenario("full speed", articles, seed, counts, repeat=repeat)]
+        repeat: int = 3, baseline: Code | None = None) -> dict[str, Any]:
+    scenarios = [scenario("full speed", articles, seed, counts, repeat=repeat, baseline=baseline)]
     if polite_articles:
         polite = ("-s", f"DOWNLOAD_DELAY={polite_delay}", "-s", "RANDOMIZE_DOWNLOAD_DELAY=0",
                   "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
@@ -203,6 +239,10 @@ def print_figures(f: dict[str, Any]) -> None:
         best = f" (best of each of {o['repeat']}, alternated)" if o["repeat"] > 1 else ""
         print(f"distributed overhead, CPU per page of 1 x Redis / single{best}: {o['cpu_ratio']:.3f}"
               f" (goal <= {OVERHEAD_GOAL}); each pair: {', '.join(f'{x:.3f}' for x in o['pairs'])}")
+        if "baseline" in o:
+            b = o["baseline"]
+            print(f"baseline {b['code']}, the same: {b['cpu_ratio']:.3f}; each pair (same single run):"
+                  f" {', '.join(f'{x:.3f}' for x in b['pairs'])}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,11 +256,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="full speed: the single crawl and 1 distributed process, alternated this"
                              " many times (best of each)")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="another checkout (with DIR/.venv, if any): its 1-process distributed crawl"
+                             " alternates with this code's at full speed, for a before/after in one run")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args(argv)
     counts = tuple(int(n) for n in args.processes.split(",") if n.strip())
     figures = run(args.articles, args.seed, counts, args.polite_articles, args.polite_delay,
-                  repeat=args.repeat)
+                  repeat=args.repeat, baseline=Code.checkout(args.baseline) if args.baseline else None)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     return 0 if all(s["all_complete"] for s in figures["scenarios"]) else 1
