@@ -3,12 +3,12 @@
     python -m bench.distributed [--articles 4000] [--polite-articles 1500] [--processes 1,2,4]
                                 [--repeat 3] [--baseline DIR]
 
-Starts the replica and a redis-server (both separate processes on loopback, their CPU not counted),
-then crawls the whole replica (the sections that need no browser) once with the single-process,
-non-Redis crawl and once per process count in distributed mode (`scrapy push-seeds`, then N
-`scrapy crawl -s REDIS_URL=…` started together). Prints pages/s, CPU seconds per page and peak RSS
-per process, and checks that every run exported every article exactly once. Redis keeps its
-append-only file, as the README recommends.
+Starts the replica and a redis-server (both separate processes on loopback, their CPU not counted in
+the crawl's), then crawls the whole replica (the sections that need no browser) once with the
+single-process, non-Redis crawl and once per process count in distributed mode (`scrapy push-seeds`, then N
+`scrapy crawl -s REDIS_URL=…` started together). Prints pages/s, CPU seconds per page (of the
+crawl processes, and of redis-server meanwhile) and peak RSS per process, and checks that every run
+exported every article exactly once. Redis keeps its append-only file, as the README recommends.
 
 The distributed overhead is the CPU per page of one distributed process over the single crawl's,
 measured in the same run: at full speed the two are alternated ``--repeat`` times and the best of
@@ -59,6 +59,7 @@ class Run:
     processes: int
     wall: float
     cpu: float  # CPU seconds of the crawl processes, summed
+    redis_cpu: float  # CPU seconds redis-server spent meanwhile (0 for a crawl without Redis)
     max_rss_mb: float  # the largest of them
     responses: int
     exported: int
@@ -85,10 +86,12 @@ def crawl(n: int, base_url: str, sections: str, tmp: Path, redis_url: str | None
           expected: set[str], settings: tuple[str, ...] = (), code: Code = Code()) -> Run:
     """``n`` crawl processes started together (distributed when ``redis_url``), until all exit."""
     env = {**os.environ, "PYTHONPATH": str(code.root)}
+    redis_cpu = 0.0
     if redis_url:
         import redis
 
         redis.Redis.from_url(redis_url).flushdb()
+        redis_cpu = -_redis_cpu(redis_url)
         seeded = subprocess.run([code.python, "-m", "scrapy", "push-seeds", "-s", f"REDIS_URL={redis_url}",
                                  "-a", f"base_url={base_url}", "-a", f"sections={sections}"],
                                 cwd=code.root, env=env, capture_output=True, text=True)
@@ -121,6 +124,8 @@ def crawl(n: int, base_url: str, sections: str, tmp: Path, redis_url: str | None
         proc.returncode = os.waitstatus_to_exitcode(status)
         cpu += usage.ru_utime + usage.ru_stime
     wall = time.perf_counter() - started
+    if redis_url:
+        redis_cpu += _redis_cpu(redis_url)
     done.set()
     watcher.join()
     rss = max(peaks) / 1024
@@ -134,8 +139,15 @@ def crawl(n: int, base_url: str, sections: str, tmp: Path, redis_url: str | None
         mine = [json.loads(line)["url"] for line in feed.read_text(encoding="utf-8").splitlines() if line]
         shares.append(len(mine))
         urls.update(mine)
-    return Run(n, wall, cpu, rss, responses, sum(urls.values()), sum(c - 1 for c in urls.values() if c > 1),
-               len(expected - set(urls)), shares)
+    return Run(n, wall, cpu, redis_cpu, rss, responses, sum(urls.values()),
+               sum(c - 1 for c in urls.values() if c > 1), len(expected - set(urls)), shares)
+
+
+def _redis_cpu(url: str) -> float:
+    import redis
+
+    info = redis.Redis.from_url(url).info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def scenario(name: str, articles: int, seed: int, counts: tuple[int, ...],
@@ -216,7 +228,8 @@ def _figures(name: str, r: Run, pages: int, idle: float) -> dict[str, Any]:
     return {
         "crawl": name, "processes": r.processes, "seconds": round(r.wall, 2),
         "pages_per_s": round(pages / r.wall, 1), "busy_pages_per_s": round(pages / busy, 1),
-        "cpu_s_per_page": round(r.cpu / pages, 5), "peak_rss_mb": round(r.max_rss_mb, 1),
+        "cpu_s_per_page": round(r.cpu / pages, 5), "redis_cpu_s_per_page": round(r.redis_cpu / pages, 6),
+        "peak_rss_mb": round(r.max_rss_mb, 1),
         "responses": r.responses, "exported": r.exported, "duplicates": r.duplicates,
         "missing": r.missing, "shares": r.shares,
     }
@@ -230,10 +243,11 @@ def print_figures(f: dict[str, Any]) -> None:
         print(f"\n{s['scenario']}: {s['articles']} articles, {s['pages']} pages (sections without a"
               f" browser) {s['settings']}")
         print(f"{'crawl':<18}{'seconds':>8}{'pages/s':>9}{'busy p/s':>10}{'speedup':>9}{'CPU s/page':>12}"
-              f"{'RSS MB':>8}{'exported':>10}{'dup':>5}{'miss':>6}  shares")
+              f"{'Redis CPU':>11}{'RSS MB':>8}{'exported':>10}{'dup':>5}{'miss':>6}  shares")
         for c in s["runs"]:
             print(f"{c['crawl']:<18}{c['seconds']:>8}{c['pages_per_s']:>9}{c['busy_pages_per_s']:>10}"
-                  f"{c['speedup']:>9}{c['cpu_s_per_page']:>12}{c['peak_rss_mb']:>8}{c['exported']:>10}"
+                  f"{c['speedup']:>9}{c['cpu_s_per_page']:>12}{c['redis_cpu_s_per_page']:>11}"
+                  f"{c['peak_rss_mb']:>8}{c['exported']:>10}"
                   f"{c['duplicates']:>5}{c['missing']:>6}  {c['shares']}")
         o = s["overhead"]
         best = f" (best of each of {o['repeat']}, alternated)" if o["repeat"] > 1 else ""
