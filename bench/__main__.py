@@ -23,7 +23,7 @@ def run(quick: bool) -> dict[str, Any]:
     print("== bench.dates: newscrawl.dates against dateparser ==")
     figures["dates"] = dates.run(quick=quick)
     print("\n== bench.parse: article callback + loader + pipelines against lxml alone ==")
-    figures["parse"] = parse.run(pages=300 if quick else 2000)
+    figures["parse"] = parse.run(pages=300 if quick else 2000, passes=3 if quick else 5)
     print("\n== bench.crawl: the arabstoday spider against a minimal baseline spider ==")
     figures["crawl"] = crawl.run(articles=500 if quick else 5000, repeat=1 if quick else 2)
     print("\n== bench.stories: copies of one story across the network, grouped and scored ==")

@@ -91,6 +91,7 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 
                            "-a", "sections=" + ",".join(s["key"] for s in sections)],
         }
         best: dict[str, Any] = {}
+        runs: dict[str, list[Any]] = {name: [] for name in commands}
         exported: dict[str, int] = {}
         with tempfile.TemporaryDirectory() as tmp:
             for _ in range(repeat):  # interleaved, best of each: the machine is shared and noisy
@@ -101,6 +102,7 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 
                     if result.returncode != 0:
                         raise RuntimeError(f"{name} crawl failed:\n{result.output[-3000:]}")
                     exported[name] = sum(1 for _ in open(feed, encoding="utf-8"))
+                    runs[name].append(result)
                     if name not in best or result.wall < best[name].wall:
                         best[name] = result
         base, ours = best["baseline"], best["arabstoday"]
@@ -117,6 +119,11 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 
         "arabstoday": _crawl_figures(ours, pages, len(urls), ours_n),
     }
     figures["repeat"] = repeat
+    # each interleaved pair (baseline run k, arabstoday run k): how much the ratios move on this machine
+    figures["pair_ratios_pages_per_s"] = [round(b.wall / o.wall, 3)
+                                          for b, o in zip(runs["baseline"], runs["arabstoday"], strict=True)]
+    figures["pair_ratios_cpu"] = [round(b.cpu / o.cpu, 3)
+                                  for b, o in zip(runs["baseline"], runs["arabstoday"], strict=True)]
     figures["ratio_pages_per_s"] = round(figures["arabstoday"]["pages_per_s"]
                                          / figures["baseline"]["pages_per_s"], 3)
     # CPU per article page is less sensitive to other load on the machine than wall time
@@ -141,6 +148,7 @@ def print_figures(f: dict[str, Any]) -> None:
     print(f"ratio arabstoday/baseline pages/s: {f['ratio_pages_per_s']} (goal ≥ 0.8; best of"
           f" {f['repeat']} interleaved runs each)")
     print(f"ratio baseline/arabstoday CPU seconds per article page: {f['ratio_cpu_per_article']}")
+    print(f"each interleaved pair: pages/s {f['pair_ratios_pages_per_s']}, CPU {f['pair_ratios_cpu']}")
 
 
 def main(argv: list[str] | None = None) -> int:

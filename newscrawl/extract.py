@@ -110,6 +110,10 @@ class Candidate(NamedTuple):
 SCRAPED_FIELDS = frozenset({"title", "subtitle", "image_url", "image_caption", "updated_raw", "body",
                             "dateline", "author"})
 _LOADER = ArticleLoader()  # its processors only: they hold no state
+#: Each scraped field's (input, output) processors, looked up once: itemloaders resolves them through
+#: the item's field metadata on every call.
+_PROCESSORS = {name: (_LOADER.get_input_processor(name), _LOADER.get_output_processor(name))
+               for name in SCRAPED_FIELDS}
 
 
 def load_article(
@@ -137,9 +141,10 @@ def choose(name: str, candidates: tuple[Candidate, ...]) -> tuple[Any, int | Non
             if candidate.value not in ("", [], {}):
                 return candidate.value, position
             continue
-        kept = _LOADER.get_input_processor(name)(candidate.value)
+        take_in, take_out = _PROCESSORS[name]
+        kept = take_in(candidate.value)
         if kept:
-            return _LOADER.get_output_processor(name)(kept), position
+            return take_out(kept), position
     return None, None
 
 

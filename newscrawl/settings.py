@@ -12,6 +12,8 @@ NEWSPIDER_MODULE = "spiders"
 NEWSCRAWL_CONTACT = "https://github.com/newscrawl/newscrawl"
 NEWSCRAWL_USER_AGENT = "newscrawl/0.1 (+{contact}; Arabic news archiving crawler)"
 ROBOTSTXT_OBEY = True
+# Protego's answers, without normalizing the long percent-encoded URLs no rule can match (newscrawl/robots.py)
+ROBOTSTXT_PARSER = "newscrawl.robots.QuickProtegoRobotParser"
 CONCURRENT_REQUESTS = 16
 # Items and requests processed in parallel per response. Scrapy's default (100) starts 100 asyncio
 # tasks for every response; our callbacks yield at most ~25 things and the pipelines are synchronous.
@@ -64,6 +66,8 @@ DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
 # Scrapy's scheduler; with JOBDIR, the queues of a run that never closed (SIGKILL, a crash) are
 # discarded instead of read back wrong (newscrawl/jobdir.py). Distributed mode replaces it.
 SCHEDULER = "newscrawl.jobdir.JobdirScheduler"
+# Scrapy's MemoryStatsCollector without its per-attribute deprecation shim (newscrawl/stats.py)
+STATS_CLASS = "newscrawl.stats.StatsCollector"
 
 # --- items and pipelines -------------------------------------------------------------------------
 ITEM_PIPELINES = {

@@ -57,7 +57,8 @@ def normalize_arabic(text: str | None) -> str:
     """The comparable form of ``text`` (see the module docstring): words separated by one space."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    if not unicodedata.is_normalized("NFKC", text):  # a quick check: most pages are normalized already
+        text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         text = _MARKS.sub("", _FORMAT.sub("", text))
         for variant, letter in _VARIANTS:
@@ -100,13 +101,12 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> Any:
     than ``size`` words is one shingle."""
     import numpy
 
-    words = text.split()
-    if not words:
+    # a normalized text's words are separated by spaces: its UTF-8 split there is the words' UTF-8
+    hashes = numpy.array([zlib.crc32(word) for word in text.encode("utf-8").split()], dtype=numpy.uint32)
+    if not len(hashes):
         return numpy.zeros(0, dtype=numpy.uint32)
-    hashes = numpy.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=numpy.uint32,
-                            count=len(words))
-    size = min(size, len(words))
-    count = len(words) - size + 1
+    size = min(size, len(hashes))
+    count = len(hashes) - size + 1
     combined = numpy.zeros(count, dtype=numpy.uint32)
     for k in range(size):
         combined = combined * numpy.uint32(31) + hashes[k : k + count] * numpy.uint32(_POSITION_FACTORS[k])

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Protocol
 
 from newscrawl.signature import Signature, near_copy, similarities
@@ -171,9 +172,8 @@ class MemoryStoryStore:
         return None if identity is None else self._members[identity]
 
     def by_bands(self, bands: Iterable[int], limit: int) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for band in bands:
-            counts.update(self._bands.get(band, ()))
+        index = self._bands
+        counts = Counter(chain.from_iterable(index[band] for band in bands if band in index))
         return Counter(dict(counts.most_common(limit)))
 
     def members(self, identities: Iterable[str]) -> list[Member]:

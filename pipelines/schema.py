@@ -48,6 +48,27 @@ class FastSchemaValidator(Validator):
             self._add_errors({".".join(path) or "(record)": [kind]})
 
 
+#: Values that are never items: what ItemAdapter.asdict keeps as they are, without asking every adapter.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def record_of(item: Any) -> dict[str, Any]:
+    """``ItemAdapter(item).asdict()``, the same dict, without asking of every string whether it is an
+    item (itemadapter tries each of its adapters on each value: ~0.3 ms a record, more than the
+    validation itself)."""
+    return {key: _plain(value) for key, value in ItemAdapter(item).items()}
+
+
+def _plain(value: Any) -> Any:
+    if type(value) in _LEAVES:
+        return value
+    if isinstance(value, dict):
+        return {key: _plain(inner) for key, inner in value.items()}
+    if isinstance(value, (list, set, tuple)):
+        return value.__class__(_plain(inner) for inner in value)
+    return ItemAdapter._asdict(value)
+
+
 class SchemaValidationPipeline(ItemValidationPipeline):
     """Drop a record that does not fit the schema (``validation/dropped/schema``, and Spidermon's
     ``spidermon/validation/fields/errors/<kind>/<field>``)."""
@@ -60,6 +81,24 @@ class SchemaValidationPipeline(ItemValidationPipeline):
     def open_spider(self, spider: Any = None) -> None:
         """The error counter starts at 0: a missing one means this pipeline did not run."""
         self.stats.stats.inc_value(ERRORS_STAT, 0)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Spidermon's, with the record converted by :func:`record_of`."""
+        validators = self.find_validators(item)
+        if not validators:
+            return item
+        record = record_of(item)
+        self.stats.add_item()
+        self.stats.add_fields(len(record))
+        for validator in validators:
+            ok, errors = validator.validate(record)
+            if not ok:
+                self._add_error_stats(errors)
+                if self.add_errors_to_items:
+                    self._add_errors_to_item(ItemAdapter(item), errors)
+                if self.drop_items_with_errors:
+                    self._drop_item(item, errors)
+        return item
 
     def _drop_item(self, item: Any, errors: dict[str, list[str]]) -> None:
         self.stats.add_dropped_item()

@@ -4,16 +4,19 @@ side of it)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import scrapy
+from itemadapter import ItemAdapter
 from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import ARTICLE_FIELDS, Article
 from newscrawl.schema import article_schema
-from pipelines.schema import ERRORS_STAT, FastSchemaValidator, SchemaValidationPipeline
+from pipelines.schema import ERRORS_STAT, FastSchemaValidator, SchemaValidationPipeline, record_of
 
 URL = "https://www.arabstoday.net/40/095935-x"
 
@@ -92,3 +95,33 @@ def test_a_dropped_record_without_url_says_so(crawler):
     pipeline.open_spider()
     with pytest.raises(DropItem, match=r"^schema \(url: type\): \(no url\)$"):
         pipeline.process_item(Article(record(url=None)))
+
+
+# --- the record validated: ItemAdapter.asdict's dict, without asking every string ---------------------
+class Inner(scrapy.Item):
+    name = scrapy.Field()
+
+
+@dataclass
+class Point:
+    x: int
+    y: list[str]
+
+
+class Text(str):
+    """A str subclass (lxml's smart strings are one): not a leaf by type, still kept as is."""
+
+
+def test_record_of_is_itemadapters_asdict() -> None:
+    item = Article(url="http://h/1/100-a", title=Text("عنوان"), body="نص", article_id="100",
+                   related=[{"title": "t", "url": None, "stamp": None, "nested": Inner(name="n")}],
+                   date_issues=({"field": "updated_raw", "issue": "incomplete"},),
+                   other_urls=["http://m/1/100-a"], story_id=None, language="ar")
+    item["crawled_at"] = Point(1, ["a"])  # any item type, anywhere
+    expected = ItemAdapter(item).asdict()
+    record = record_of(item)
+    assert record == expected
+    assert type(record["date_issues"]) is tuple and type(record["related"]) is list
+    assert record["related"][0]["nested"] == {"name": "n"}
+    assert record["crawled_at"] == {"x": 1, "y": ["a"]}
+    assert record["related"][0] is not item["related"][0]  # a copy: validation never touches the item
