@@ -352,6 +352,16 @@ def test_missing_browser_is_one_clear_error(how: str, tmp_path: Path,
     assert "Traceback" not in result.log
 
 
+def test_missing_browser_refusal_is_in_the_log_file_too(tmp_path: Path) -> None:
+    """With LOG_FILE (scrapyd, cron) stderr is not all a user reads: the job log says it as well."""
+    log_file = tmp_path / "logs" / "job.log"
+    result = run_crawl(tmp_path, "-a", "source=replica", "-a", f"sections={JS_SECTION.key}",
+                       "-s", "NEWSCRAWL_CHROMIUM=/nonexistent", "-s", f"LOG_FILE={log_file}")
+    assert result.returncode == 1
+    assert "scrapy: error: section(s) varieties need a browser" in result.log
+    assert "ERROR: Refused before crawling: section(s) varieties need a browser" in log_file.read_text()
+
+
 def test_load_more_script_in_chromium(chromium: str) -> None:
     """The page method's script itself: clicks until the button goes, or stops at max_clicks."""
     from playwright.sync_api import sync_playwright

@@ -81,7 +81,10 @@ class Command(ScrapyCrawlCommand):
                 print(_last_line(verdict), file=sys.stderr)
 
     def _refuse(self, reason: str, log: bool = True) -> None:
-        if log:  # in the log too: with LOG_FILE (scrapyd's job log), stderr is not all a user reads
+        # in the log too when it is a file (scrapyd's job log, cron's LOG_FILE): stderr is then not
+        # all a user reads; when the log is stderr, one line says it once
+        assert self.settings is not None
+        if log and self.settings.get("LOG_FILE"):
             logger.error("Refused before crawling: %s", reason)
         print(f"scrapy: error: {reason}", file=sys.stderr)
         self.exitcode = refused(reason).status
