@@ -97,6 +97,17 @@ def test_a_dropped_record_without_url_says_so(crawler):
         pipeline.process_item(Article(record(url=None)))
 
 
+def test_spidermons_options_still_apply(crawler):
+    """process_item replaces Spidermon's: its add_errors_to_items and drop_items_with_errors options
+    keep their meaning (the project's pipeline drops; a direct user may keep and annotate instead)."""
+    pipeline = SchemaValidationPipeline(validators={"dict": [FastSchemaValidator(article_schema())]},
+                                        stats=crawler.stats, add_errors_to_items=True)
+    item = record(title="")
+    assert pipeline.process_item(item) is item
+    assert item["_validation"] == {"title": ["min_length"]}
+    assert crawler.stats.get_value("validation/dropped/schema") is None
+
+
 # --- the record validated: ItemAdapter.asdict's dict, without asking every string ---------------------
 class Inner(scrapy.Item):
     name = scrapy.Field()
