@@ -22,8 +22,9 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
     """Every fault kind of the replica: nulls, bad stamps (date issues), related lists, in all formats."""
     tmp = tmp_path_factory.mktemp("exports")
     result = run_crawl(tmp, "-a", "source=replica", "-a", "replica_faults=all",
-                       "-a", "sections=syria,economy,writers", "-s", "DOWNLOAD_TIMEOUT=1",
+                       "-a", "sections=syria,economy,writers", "-s", "DOWNLOAD_TIMEOUT=3",
                        "-s", "NEWSCRAWL_RETRY_BACKOFF_BASE=0.05", feeds=FEEDS)
+    assert result.returncode == 3, result.log[-3000:]  # the oversized pages failed for good
     assert result.feeds["items.jsonl"].exists(), result.log[-3000:]
     return result
 
@@ -79,6 +80,7 @@ def test_csv_byte_order_mark_is_optional(tmp_path: Path):
     assert data.startswith(b"\xef\xbb\xbfurl,other_urls,") and data.count(b"\xef\xbb\xbf") == 1
     plain = run_crawl(tmp_path / "plain", "-a", "source=replica", "-a", "replica_articles=20",
                       "-a", "sections=syria", feeds=("items.csv",))
+    assert plain.returncode == 0, plain.log[-3000:]
     assert plain.feeds["items.csv"].read_bytes().startswith(b"url,other_urls,")
     ids = [sorted(r["article_id"] for r in read_csv(result.feeds["items.csv"])) for result in (marked, plain)]
     assert ids[0] == ids[1] != []  # the mark is not part of the first column's name

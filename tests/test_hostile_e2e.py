@@ -82,6 +82,7 @@ def test_an_unclosed_h1_is_a_validation_failure_not_a_7000_character_title(tmp_p
     assert_verdict(result, PARTIAL, "validation",
                    "1 records failed validation and were not exported (too_long_title ×1)", report)
     # the limit is a setting: turned off, the swallowed page is exported as its title
+    assert limit_off.returncode == COMPLETE, limit_off.log[-3000:]
     swallowed = titles(limit_off.items())["000002"]
     assert swallowed.startswith("عنوان بلا إغلاق") and len(swallowed) > 7000
     assert report_of(limit_off)["dropped"] == {}

@@ -24,6 +24,7 @@ def test_the_default_contact_is_the_placeholder():
 
 def test_a_live_crawl_with_the_placeholder_contact_warns(tmp_path: Path):
     result = run_crawl(tmp_path, *OFFLINE)
+    assert result.returncode == 1, result.log[-3000:]  # no_response: nothing left this machine
     assert f"WARNING: {WARNING}" in result.log, result.log[-3000:]
     assert "-s NEWSCRAWL_CONTACT=mailto:you@example.org" in result.log
     assert "failures/NotSupported" in result.log  # it tried the live host, and nothing left this machine
@@ -35,6 +36,7 @@ def test_a_live_crawl_with_the_placeholder_contact_warns(tmp_path: Path):
 ])
 def test_no_warning_with_a_real_contact(tmp_path: Path, args: tuple[str, ...]):
     result = run_crawl(tmp_path, *OFFLINE, *args)
+    assert result.returncode == 1, result.log[-3000:]
     assert "failures/NotSupported" in result.log, result.log[-3000:]
     assert WARNING not in result.log
 

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import textwrap
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -40,9 +39,9 @@ STAMP = re.compile(
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-def start_replica(*args: str, timeout: float = 10.0) -> tuple[subprocess.Popen[str], str, float]:
-    """Start ``python -m newscrawl.replica``; return the process, its base URL and the startup time."""
-    began = time.monotonic()
+def start_replica(*args: str, timeout: float = 300.0) -> tuple[subprocess.Popen[str], str]:
+    """Start ``python -m newscrawl.replica``; return the process and its base URL (``timeout`` only
+    stops a hang: start-up speed is bench/'s to measure)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "newscrawl.replica", "--port", "0", *args],
         cwd=ROOT,
@@ -51,12 +50,11 @@ def start_replica(*args: str, timeout: float = 10.0) -> tuple[subprocess.Popen[s
     )
     ready, _, _ = select.select([proc.stdout], [], [], timeout)
     line = proc.stdout.readline() if ready else ""  # type: ignore[union-attr]
-    elapsed = time.monotonic() - began
     match = re.fullmatch(r"Replica serving (http://127\.0\.0\.1:\d+)/\n", line)
     if not match:
         stop(proc)
         pytest.fail(f"replica did not print its URL within {timeout}s: {line!r}")
-    return proc, match[1], elapsed
+    return proc, match[1]
 
 
 def stop(proc: subprocess.Popen[str]) -> None:
@@ -97,7 +95,7 @@ def visible_lines(html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def replica() -> Iterator[str]:
-    proc, base, _ = start_replica(
+    proc, base = start_replica(
         "--articles", str(ARTICLES), "--seed", str(SEED), "--per-page", str(PER_PAGE)
     )
     yield base
@@ -247,7 +245,7 @@ def test_article_found_by_ids_whatever_the_slug(replica: str, manifest: dict) ->
     article = manifest["articles"][-1]
     host = urlsplit(replica)
     raw_path = "/40/095935-محادثات-أميركية-روسية"  # raw UTF-8 on the wire, as some clients send it
-    with socket.create_connection((host.hostname, host.port), timeout=10) as conn:
+    with socket.create_connection((host.hostname, host.port), timeout=60) as conn:
         conn.sendall(f"GET {raw_path} HTTP/1.0\r\nHost: {host.netloc}\r\n\r\n".encode())
         raw = b""
         while chunk := conn.recv(65536):
@@ -318,23 +316,22 @@ def test_listen_inside_an_asyncio_reactor() -> None:
         port = listen(Catalogue(articles=12, seed=1), port=0, host="127.0.0.1")
         url = f"http://127.0.0.1:{port.getHost().port}/robots.txt"
 
-        def done(body):
-            print(body.decode().splitlines()[0])
+        def done(result):  # the first line, or the failure: either way the reactor stops
+            print(result.decode().splitlines()[0] if isinstance(result, bytes) else result)
             reactor.stop()
 
-        threads.deferToThread(lambda: urllib.request.urlopen(url, timeout=10).read()).addCallback(done)
-        reactor.callLater(10, reactor.stop)
+        threads.deferToThread(lambda: urllib.request.urlopen(url, timeout=60).read()).addBoth(done)
         reactor.run()
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert result.stdout.strip() == "User-agent: *", result.stderr
 
 
 def test_startup_with_100k_articles() -> None:
-    proc, base, _ = start_replica("--articles", "100000", "--seed", "5")  # start-up speed: bench/
+    proc, base = start_replica("--articles", "100000", "--seed", "5")  # start-up speed: bench/
     try:
         status, _, body = fetch(base + "/__replica__/manifest.json?fields=article_id")
         data = json.loads(body)

@@ -42,7 +42,7 @@ Response = tuple[int, dict[str, str], bytes]
 
 
 # --- HTTP helpers ---------------------------------------------------------------------------------------
-def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10.0) -> Response:
+def get(url: str, headers: dict[str, str] | None = None, timeout: float = 60.0) -> Response:
     """One GET with urllib: status, headers, body (errors of the transport propagate)."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
@@ -64,7 +64,7 @@ def get_eventually(url: str, tries: int = 4) -> Response:
     raise AssertionError(f"still failing after {tries} tries: {url}")
 
 
-def raw_get(base: str, target: bytes, timeout: float = 5.0) -> bytes:
+def raw_get(base: str, target: bytes, timeout: float = 60.0) -> bytes:
     """Everything a server sends to an HTTP/1.0 GET of ``target`` (raw bytes allowed) until it closes."""
     host = urlsplit(base)
     with socket.create_connection((host.hostname, host.port), timeout=timeout) as conn:
@@ -158,7 +158,7 @@ def check_page(html: str, article: dict) -> None:
 
 # --- fixtures ---------------------------------------------------------------------------------------------
 def _serve(*args: str) -> Iterator[str]:
-    proc, base, _ = start_replica(*args)
+    proc, base = start_replica(*args)
     yield base
     stop(proc)
 
@@ -499,7 +499,7 @@ def test_oversized_pages_declare_their_size(faulty: str, faulty_manifest: dict) 
     for article in pick(faulty_manifest, lambda a: a["oversized"]):
         assert article["faults"] == ["oversized"] and not article["transient"]
         request = urllib.request.Request(article["url"])
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             size = int(response.headers["Content-Length"])
             head = response.read(4096)
         assert size > PADDING and f"<title>{article['title']} |" in head.decode("utf-8")

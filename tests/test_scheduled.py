@@ -73,6 +73,7 @@ def test_second_run_exports_nothing_and_third_exactly_the_changes(tmp_path):
         assert report["articles"]["skipped_unchanged"] == len(now) - 10
 
         full = run_crawl(tmp_path / "4", *args, "-a", "full=1")
+        assert full.returncode == 0, full.log[-3000:]
         assert {i["url"] for i in full.items()} == set(now)  # full=1 ignores the state
     finally:
         changed.stop()

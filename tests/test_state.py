@@ -189,7 +189,7 @@ def test_a_read_only_state_is_refused(tmp_path, what):
     finally:
         folder.chmod(0o755)
         path.chmod(0o644)
-    assert proc.returncode != 0
+    assert proc.returncode == 1  # the uncaught StateRefused
     assert (f"StateRefused: state file {path} cannot be written (attempt to write a readonly database);"
             in proc.stderr), proc.stderr[-500:]
 
