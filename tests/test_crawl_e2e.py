@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from lxml import etree
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.sites import get_site
 from tests.conftest import SEED_FILE, CrawlResult, RunningReplica, manifest_of, run_crawl, static_sections
+from tests.truth import expected_record, record_mismatches
 
 FEEDS = ("items.jsonl", "items.json", "items.csv", "items.xml")
 SITE = get_site("arabstoday")
@@ -51,34 +53,28 @@ def test_every_manifest_article_exported_exactly_once(items, replica):
 def test_fields_equal_the_manifest(by_url, replica):
     mismatches = []
     for article in manifest_of(replica):
-        item = by_url[article["url"]]
-        expected = {
-            "article_id": article["article_id"],
-            "section": article["section"],
-            "title": article["title"],
-            "subtitle": article["subtitle"],
-            "author": article["author"],
-            "dateline": article["dateline"],
-            "image_url": article["image_url"],
-            "image_caption": article["image_caption"],
-            "body": "\n\n".join(article["body"]),
-            "summary": article["summary"],
-            "related": [{"title": r["title"], "url": r["url"], "stamp": r["stamp"]}
-                        for r in article["related"]] or None,
-            "published_raw": article["listing_stamp"],
-            "updated_raw": article["updated_raw"],
-            "published_at": article["published_at"],
-            "updated_at": article["updated_at"],
-            "date_issues": None,
-            "site": "arabstoday",
-            "language": "ar",
-        }
-        got = dict(item)
-        got["related"] = [{k: r[k] for k in ("title", "url", "stamp")} for r in item["related"] or []] or None
-        for name, value in expected.items():
-            if got.get(name) != value:
-                mismatches.append((article["url"], name, got.get(name), value))
+        # the replica serves each article at one URL, as an original (no alias, mirror or copy)
+        assert (article["aliases"], article["republished"]) == ([], None), article["url"]
+        expected = expected_record(article, "arabstoday", SITE.brand)
+        mismatches += record_mismatches(by_url[article["url"]], expected)
     assert mismatches == []
+
+
+def test_story_ids_group_as_the_manifests_stories(items, replica):
+    """story_id is an opaque key: the records it groups are exactly those of one manifest story."""
+    truth = {a["url"]: a["story"] for a in manifest_of(replica)}
+    grouped: dict[str, set[str]] = {}
+    for item in items:
+        grouped.setdefault(item["story_id"], set()).add(truth[item["url"]])
+    assert all(len(stories) == 1 for stories in grouped.values())
+    assert len(grouped) == len(set(truth.values()))
+
+
+def test_crawled_at_is_within_the_run(full_crawl, items):
+    report = json.loads(full_crawl.feeds["items.jsonl"].with_name("items.report.json").read_text())
+    start = datetime.fromisoformat(report["start_time"]).replace(microsecond=0)
+    finish = datetime.fromisoformat(report["finish_time"])
+    assert all(start <= datetime.fromisoformat(item["crawled_at"]) <= finish for item in items)
 
 
 def test_every_article_has_its_utc_dates(items):

@@ -40,6 +40,7 @@ from newscrawl.report import build_report
 from newscrawl.sites import get_site
 from newscrawl.sites.base import RenderConfig
 from tests.conftest import CrawlResult, RunningReplica, run_crawl, start_replica
+from tests.truth import expected_record, record_mismatches
 
 SITE = get_site("arabstoday")
 SEL = SITE.selectors
@@ -84,23 +85,15 @@ def section_articles(replica: RunningReplica, *keys: str) -> list[dict[str, Any]
 
 
 def mismatches(items: list[dict[str, Any]], articles: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """Exported fields that differ from the manifest (as tests/test_crawl_e2e.py compares them)."""
+    """Exported fields that differ from the manifest: every field, as tests/test_crawl_e2e.py compares."""
     by_url = {item["url"]: item for item in items}
-    found = []
+    found: list[tuple[Any, ...]] = []
     for article in articles:
         item = by_url.get(article["url"])
         if item is None:
             found.append((article["url"], "missing"))
             continue
-        expected = {
-            "article_id": article["article_id"], "section": article["section"],
-            "title": article["title"], "subtitle": article["subtitle"], "author": article["author"],
-            "dateline": article["dateline"], "image_url": article["image_url"],
-            "image_caption": article["image_caption"], "body": "\n\n".join(article["body"]),
-            "summary": article["summary"], "published_raw": article["listing_stamp"],
-            "updated_raw": article["updated_raw"],
-        }
-        found += [(article["url"], k, item.get(k), v) for k, v in expected.items() if item.get(k) != v]
+        found += record_mismatches(item, expected_record(article, "arabstoday", SITE.brand))
     return found
 
 
