@@ -123,6 +123,11 @@ FAST_FAULTS = ("-s", "DOWNLOAD_TIMEOUT=5", "-s", "NEWSCRAWL_RETRY_BACKOFF_BASE=0
                "-s", "DOWNLOAD_MAXSIZE=4000000")
 
 
+# No property test has a deadline (Hypothesis' default is 200 ms per example): a loaded machine would
+# fail it, and speed is bench/'s to measure. `--hypothesis-profile=…` still chooses another profile.
+hypothesis_settings.register_profile("newscrawl", deadline=None)
+hypothesis_settings.load_profile("newscrawl")
+
 # Mutation runs (scripts/mutation.py, `--hypothesis-profile=mutation`) rerun the tests once per mutant:
 # property tests draw a tenth of their examples there, the same ones every time.
 hypothesis_settings.register_profile("mutation", max_examples=10, derandomize=True, deadline=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from scrapy.utils.test import get_crawler
 
 from newscrawl.progress import Counts, Progress, progress_line
@@ -35,12 +36,8 @@ def test_default_interval_and_off_switch():
     crawler = get_crawler(settings_dict={"NEWSCRAWL_PROGRESS_INTERVAL": 0})
     from scrapy.exceptions import NotConfigured
 
-    try:
+    with pytest.raises(NotConfigured):  # an interval of 0 turns the progress line off
         Progress.from_crawler(crawler)
-    except NotConfigured:
-        pass
-    else:
-        raise AssertionError("an interval of 0 must turn the progress line off")
     from newscrawl import settings
 
     assert settings.NEWSCRAWL_PROGRESS_INTERVAL == 10.0
