@@ -173,6 +173,10 @@ class IncrementalState:
         except StateError as exc:
             raise self._unusable(exc) from None
 
+    def failed(self, exc: StateError) -> StateError:
+        """The state failed in another component's hands (the story index it holds): as below."""
+        return self._unusable(exc)
+
     def _unusable(self, exc: StateError) -> StateError:
         """Record why the state failed (once), end the crawl, and give the error back to raise."""
         if self.stats.get_value(STATE_ERROR_STAT) is None:
@@ -224,19 +228,29 @@ class IncrementalState:
             self._responses.pop(identity_of(adapter), None)
 
     def _feed_slot_closed(self, slot: Any) -> None:
-        committed = 0
-        try:
-            for stored, lost in self._pending.closed(slot, slot_stored(slot)):
-                if lost:
-                    self._unstored += len(lost)
-                    self.stats.inc_value("incremental/not_stored", len(lost))
-                if stored:
+        committed = unrecorded = 0
+        failure: StateError | None = None
+        for stored, lost in self._pending.closed(slot, slot_stored(slot)):
+            if lost:
+                self._unstored += len(lost)
+                self.stats.inc_value("incremental/not_stored", len(lost))
+            if stored and failure is None:
+                try:
                     self.store.mark_exported(stored)
                     committed += len(stored)
+                    continue
+                except StateError as exc:
+                    failure = exc
+            unrecorded += len(stored)  # in a stored feed, not in the state: exported again next run
+        try:
             if committed:
                 self.stats.set_value("incremental/state_size", self.store.count())
         except StateError as exc:
-            self._unusable(exc)
+            failure = failure or exc
+        if failure is not None:
+            self._unusable(failure)
+        if unrecorded:
+            self.stats.inc_value("incremental/not_recorded_state_failed", unrecorded)
         if committed:
             self.stats.inc_value("incremental/state_committed", committed)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -12,6 +13,7 @@ from scrapy.exceptions import DropItem
 from newscrawl.frontier_keys import RedisUnavailable
 from newscrawl.incremental import identity_of
 from newscrawl.signature import signature
+from newscrawl.state import StateError
 from newscrawl.stories import StoryBackend, StoryIndex, copy_mode
 from newscrawl.stories_sqlite import memory_store
 
@@ -52,7 +54,19 @@ class StoryPipeline:
     def close_spider(self) -> None:
         """Write the last decisions to the state (before it closes, once the engine stops)."""
         if self.index is not None:
-            self.index.backend.flush()
+            try:
+                self.index.backend.flush()
+            except sqlite3.Error as exc:
+                self._state_failed(exc)
+
+    def _state_failed(self, exc: sqlite3.Error) -> None:
+        """The story index in the state file cannot be written: the state failed (status 1 by the
+        ``state`` rule, one line, the crawl stops), as when the state itself cannot be."""
+        incremental = getattr(self.crawler.spider, "incremental", None)
+        if incremental is None:  # an index in memory: not the state
+            raise exc
+        where = getattr(incremental.store, "path", "of the crawl")
+        incremental.failed(StateError(f"state file {where}: the story index could not be written: {exc}"))
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -61,6 +75,10 @@ class StoryPipeline:
         try:
             found = index.assign(identity, signature(adapter.get("title"), adapter.get("body")))
         except RedisUnavailable:  # the shared index is gone: the run stops (verdict/fatal), unexported
+            self.crawler.stats.inc_value("stories/unavailable")
+            raise DropItem(f"stories_unavailable: {adapter['url']}", log_level="INFO") from None
+        except sqlite3.Error as exc:  # the state file's index: the run stops (state rule), unexported
+            self._state_failed(exc)
             self.crawler.stats.inc_value("stories/unavailable")
             raise DropItem(f"stories_unavailable: {adapter['url']}", log_level="INFO") from None
         adapter["story_id"] = found.story_id

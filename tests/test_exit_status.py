@@ -40,7 +40,7 @@ from tests.conftest import (
 )
 from tests.hostile_proxy import HostileProxy, corrupt_pages, immutable, without_file_overrides
 from tests.servers import free_port, wait_until
-from tests.verdicts import assert_verdict
+from tests.verdicts import assert_verdict, last_line
 
 FIELDS = ("title", "subtitle", "author", "body", "published_at", "updated_raw")
 
@@ -79,6 +79,7 @@ def assert_refused(result: CrawlResult, words: str) -> str:
     assert result.returncode == 1, result.log[-3000:]
     lines = [line for line in result.log.splitlines() if line.startswith("scrapy: error:")]
     assert len(lines) == 1 and words in lines[0], result.log[-3000:]
+    assert last_line(result.log) == lines[0], result.log[-3000:]  # what cron mails, stderr's last line
     assert "Traceback" not in result.log
     assert all(not path.exists() for path in result.feeds.values())
     return lines[0]

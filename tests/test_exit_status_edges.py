@@ -15,15 +15,16 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT, CrawlResult, RunningReplica, manifest_of, run_crawl, start_replica
-from tests.faulty import pipelines_with
+from tests.faulty import pipelines_with, spider_middlewares_with
 from tests.hostile import Page, Publisher, Served, serve
 from tests.hostile_proxy import HostileProxy, immutable
 from tests.servers import wait_until
@@ -110,6 +111,116 @@ def test_a_section_whose_listing_is_gone_is_3(tmp_path):
         result = crawl(tmp_path, served)
     assert_verdict(result, 3, "sections", "arabstoday/syria (page 1: http_404)")
     assert result.items() == []
+
+
+def test_a_spider_callback_raising_is_3_and_the_next_run_exports_its_article(tmp_path):
+    """The callback raises where it would have given article 000002 (a bug, or a page it cannot
+    handle): Scrapy logs it and goes on; the run is partial, the article not recorded."""
+    state = tmp_path / "state.sqlite"
+    with serve(Publisher([list(IDS)])) as served:
+        first = crawl(tmp_path / "first", served, "-a", f"state={state}",
+                      "-s", f"SPIDER_MIDDLEWARES={spider_middlewares_with(950)}",
+                      "-s", "TEST_CALLBACK_FAIL_ARTICLE_IDS=000002")
+        held = recorded(state)
+        second = crawl(tmp_path / "second", served, "-a", f"state={state}")
+    assert_verdict(first, 3, "errors", "1 spider callbacks or item pipelines raised (ValueError ×1)")
+    assert ids(first) == ["000001", "000003"]
+    assert held == paths(first.items())
+    assert_verdict(second, 0, "complete", "1 articles exported, 2 known unchanged")
+    assert ids(second) == ["000002"]
+
+
+def test_fewer_articles_seen_than_min_items_is_3_and_known_ones_count(tmp_path):
+    """NEWSCRAWL_MIN_ITEMS counts what the run saw: three articles are fewer than four (3), and the
+    next hour's three known unchanged articles are three (0, nothing exported)."""
+    state = tmp_path / "state.sqlite"
+    with serve(Publisher([list(IDS)])) as served:
+        few = crawl(tmp_path / "few", served, "-a", f"state={state}", "-s", "NEWSCRAWL_MIN_ITEMS=4")
+        held = recorded(state)
+        quiet = crawl(tmp_path / "quiet", served, "-a", f"state={state}", "-s", "NEWSCRAWL_MIN_ITEMS=3")
+    assert_verdict(few, 3, "min_items", "3 articles seen, fewer than NEWSCRAWL_MIN_ITEMS=4")
+    assert ids(few) == list(IDS)  # partial by the threshold, yet nothing lost: all exported, recorded
+    assert held == paths(few.items())
+    assert_verdict(quiet, 0, "complete", "0 articles exported, 3 known unchanged")
+    assert quiet.items() == []
+
+
+def test_a_closespider_limit_is_3_and_the_next_run_exports_the_rest(tmp_path, site):
+    """CLOSESPIDER_ITEMCOUNT stops the crawl before it finished: partial by the finish reason; what it
+    exported is recorded, the rest is exported by the next run."""
+    state = tmp_path / "state.sqlite"
+    stopped = run_crawl(tmp_path / "stopped", "-a", f"base_url={site.url}", *SECTIONS, "-a", f"state={state}",
+                        "-s", "CLOSESPIDER_ITEMCOUNT=2", "-s", "CONCURRENT_REQUESTS=1")
+    assert_verdict(stopped, 3, "finish_reason",
+                   "the crawl was stopped before it finished (finish reason 'closespider_itemcount':"
+                   " CLOSESPIDER_ITEMCOUNT; expected: finished)")
+    first = paths(stopped.items())
+    assert 0 < len(first) < len(wanted(site)) and recorded(state) == first
+
+    rest = run_crawl(tmp_path / "rest", "-a", f"base_url={site.url}", *SECTIONS, "-a", f"state={state}")
+    assert rest.returncode == 0, rest.log[-3000:]
+    assert paths(rest.items()) == wanted(site) - first
+
+
+def test_a_section_that_needs_a_missing_browser_is_refused_in_one_line(tmp_path):
+    """A rendered section (``varieties``) asked for, and no browser where NEWSCRAWL_CHROMIUM says."""
+    missing = tmp_path / "no" / "chromium"
+    with serve(Publisher([list(IDS)])) as served:
+        result = run_crawl(tmp_path, "-a", f"base_url={served.url}", "-a", "sections=varieties",
+                           "-s", f"NEWSCRAWL_CHROMIUM={missing}")
+    assert result.returncode == 1, result.log[-3000:]
+    line = last_line(result.log)
+    assert line.startswith("scrapy: error: section(s) varieties need a browser"), line
+    assert f"Chromium cannot be started: {missing} does not exist (setting NEWSCRAWL_CHROMIUM)" in line
+    assert [x for x in result.log.splitlines() if x.startswith("scrapy: error:")] == [line]
+    assert "Traceback" not in result.log
+    assert served.requests == [] and not result.feeds["items.jsonl"].exists()
+
+
+class Held(Publisher):
+    """Article pages wait for ``gate`` (the listing goes through): the crawl is mid-way until then."""
+
+    def __init__(self, pages: list[list[str]]) -> None:
+        super().__init__(pages)
+        self.gate = threading.Event()
+
+    def article(self, article_id: str) -> Page:
+        self.gate.wait(timeout=600)
+        return super().article(article_id)
+
+
+def test_the_state_failing_during_the_crawl_is_1_and_the_next_run_exports_the_rest(tmp_path):
+    """The state file (and its WAL) turns unwritable mid-run (a disk remounted read-only, a full disk):
+    the feed is stored, the state cannot record it — status 1 by the state rule, and the next run
+    exports again what the state does not hold."""
+    state, feed, log = tmp_path / "state.sqlite", tmp_path / "items.jsonl", tmp_path / "crawl.log"
+    publisher = Held([list(IDS)])
+    with serve(publisher) as served:
+        process = start_crawl(log, "-a", f"base_url={served.url}", "-a", "sections=syria",
+                              "-a", f"state={state}", "-s", "DOWNLOAD_TIMEOUT=600", "-O", str(feed))
+        try:
+            asked = lambda: any(r.startswith("/40/") for r in served.requests)  # noqa: E731
+            wait_until(lambda: asked() or process.poll() is not None, 300, "an article request")
+            assert process.poll() is None, log.read_text()[-3000:]
+            with ExitStack() as stack:
+                for path in (state, state.with_name(state.name + "-wal")):
+                    stack.enter_context(immutable(path))
+                publisher.gate.set()
+                status = process.wait(timeout=600)
+        finally:
+            publisher.gate.set()
+            process.kill()
+        result = CrawlResult(status, log.read_text(encoding="utf-8", errors="replace"), {"items.jsonl": feed})
+        verdict = assert_verdict(result, 1, "state", f"state file {state}:")
+        assert verdict["reason"].endswith("; 3 exported articles not recorded (exported again next run)")
+        assert "Traceback" not in result.log
+        assert ids(result) == list(IDS)  # the feed was stored
+        held = recorded(state)
+        assert held <= paths(result.items())
+
+        again = crawl(tmp_path / "again", served, "-a", f"state={state}")
+    assert_verdict(again, 0, "complete", f"{len(IDS) - len(held)} articles exported")
+    assert paths(again.items()) == paths(result.items()) - held
 
 
 # --- a user's pipeline, a feed exporter that cannot write ----------------------------------------------

@@ -140,3 +140,41 @@ def test_a_lost_shared_index_drops_the_record_unexported_and_counts_it():
         pipeline.process_item(article("arabstoday", 1, 0))
     assert drop.value.log_level == "INFO"
     assert stories_stats(crawler) == {"stories/unavailable": 1}
+
+
+def test_a_state_whose_story_index_cannot_be_written_fails_the_state(tmp_path: Path):
+    """The index in the state file fails (a full disk): the state failed (``state/error``, status 1 by
+    the ``state`` rule), the record is dropped unexported, the last flush too fails in one line."""
+    import sqlite3
+
+    crawler = crawler_with()
+    store = StateStore(tmp_path / "state.sqlite")
+    crawler.spider.incremental = IncrementalState(crawler, store)
+    crawler.engine = type("Closing", (), {"spider": None})()  # the engine closing its spider already
+    pipeline = opened(crawler)
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    pipeline.index.backend.atomically = full
+    pipeline.index.backend.flush = full
+    try:
+        with pytest.raises(DropItem, match=r"^stories_unavailable: http://127\.0\.0\.1:1/40/000001-a$"):
+            pipeline.process_item(article("arabstoday", 1, 0))
+        pipeline.close_spider()
+    finally:
+        store.close()
+    assert crawler.stats.get_value("state/error") == (f"state file {tmp_path / 'state.sqlite'}: the story"
+                                                      " index could not be written: database or disk is full")
+    assert stories_stats(crawler) == {"stories/unavailable": 1}
+
+
+def test_an_index_in_memory_that_fails_is_no_state_failure():
+    pipeline = opened(crawler_with())
+
+    def broken(*args, **kwargs):
+        raise __import__("sqlite3").OperationalError("boom")
+
+    pipeline.index.backend.flush = broken
+    with pytest.raises(__import__("sqlite3").OperationalError):
+        pipeline.close_spider()
