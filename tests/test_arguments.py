@@ -23,6 +23,7 @@ def _error_line(log: str) -> str:
     assert "Traceback" not in log, log[-3000:]
     errors = [line for line in log.splitlines() if ": error: " in line]  # argparse: "<prog>: error: …"
     assert len(errors) == 1, log[-3000:]
+    assert [line for line in log.splitlines() if line.strip()][-1] == errors[0], log[-3000:]  # the last line
     return errors[0]
 
 

@@ -216,5 +216,7 @@ def test_since_stops_pagination(tmp_path: Path, replica: RunningReplica):
 
 def test_bad_argument_is_a_clear_error(tmp_path: Path):
     result = run_crawl(tmp_path, "-a", "max_pages=zero")
-    assert result.returncode == 2, result.log[-3000:]  # usage: nothing crawled
-    assert "-a max_pages='zero': expected a whole number" in result.log
+    assert result.returncode == 2, result.log[-3000:]  # a usage error
+    last = [line for line in result.log.splitlines() if line.strip()][-1]
+    assert last.endswith(": error: -a max_pages='zero': expected a whole number"), last
+    assert not (tmp_path / "items.jsonl").exists()
