@@ -200,6 +200,7 @@ def test_a_database_that_goes_away_mid_run_is_status_1_and_loses_nothing(postgre
         last = stderr.strip().splitlines()[-1]
         assert last.startswith(f"scrapy: error: database {db.redacted(db.database_url(url))} failed: "), last
         assert "will be exported again by the next run" in last
+        assert last.endswith("(exit status 1 by rule fatal)"), last
         exported = {line for line in feed.read_text(encoding="utf-8").splitlines() if line}
         assert len(exported) < len(expected)  # the crawl stopped: the run could not do its job
         in_database = set(stored(url)[0])
@@ -227,9 +228,11 @@ def test_a_database_that_cannot_be_used_at_start_stops_the_crawl(replica: Runnin
     result = run_crawl(tmp_path, "-a", f"base_url={replica.url}", "-a", "sections=syria",
                        "-s", f"NEWSCRAWL_DATABASE={setting}")
     assert result.returncode == status, result.log[-3000:]
-    assert message in result.log
+    last = [line for line in result.log.splitlines() if line.strip()][-1]
+    assert message in last, result.log[-3000:]  # stderr's last line
     assert "Traceback" not in result.log
     if status == 1:
+        assert last.endswith("(exit status 1 by rule fatal)"), last
         assert "'downloader/response_count'" not in result.log  # not one page crawled for nothing
 
 

@@ -34,6 +34,7 @@ from spiders.arabstoday import ArabsTodaySpider
 from tests.conftest import RunningReplica, start_replica
 from tests.exports import read_jsonl, schema_errors
 from tests.servers import ROOT, RedisServer, free_port, missing, start_redis, start_scrapyd, wait_until
+from tests.verdicts import contract_line, last_line, report_beside
 
 # Sections crawled without a browser: the render sections need Chromium, which is not under test here.
 SECTIONS = tuple(s.key for s in get_site("arabstoday").sections if not s.render)
@@ -669,6 +670,9 @@ def test_redis_restarted_without_persistence_stops_the_run_with_status_1(small_r
             assert "has no persistence (save '' and appendonly no)" in log
             reason = re.findall(r"^scrapy: error: (.*)$", log, re.MULTILINE)
             assert len(reason) == 1 and "restarted without persistence" in reason[0], log[-4000:]
+            verdict = report_beside(feed)["verdict"]
+            assert (verdict["status"], verdict["rule"]) == (1, "fatal"), verdict
+            assert last_line(log) == contract_line(verdict), log[-4000:]
             assert "'finish_reason': 'redis_unavailable'" in log
             assert "Traceback" not in log
     finally:
@@ -692,6 +696,9 @@ def test_redis_gone_longer_than_the_wait_stops_with_status_1_and_keeps_the_front
         reason = re.findall(r"^scrapy: error: (.*)$", log, re.MULTILINE)
         assert len(reason) == 1 and "unreachable for" in reason[0], log[-4000:]
         assert "NEWSCRAWL_REDIS_WAIT=2" in reason[0] and "Traceback" not in log
+        verdict = report_beside(first)["verdict"]
+        assert (verdict["status"], verdict["rule"]) == (1, "fatal"), verdict
+        assert last_line(log) == contract_line(verdict), log[-4000:]
 
         redis.start()
         left = frontier_left(redis)
