@@ -149,10 +149,12 @@ class RunReport:
             sum(report["failures"].values()), sum(report["dropped"].values()),
             sum(report["date_issues"].values()), f"; report: {path}" if path else "",
         )
+        self.crawler.signals.send_catch_log(report_built, report=report, path=path)
+        # last, after what the report's listeners log (the history, its page): the log ends with the
+        # verdict (a LOG_FILE, scrapyd's job log, the journal of a systemd unit)
         verdict = report["verdict"]
         logger.log(logging.INFO if verdict["status"] == COMPLETE else logging.ERROR,
                    "Verdict: %s", verdict["line"])
-        self.crawler.signals.send_catch_log(report_built, report=report, path=path)
 
     def _write(self, report: dict[str, Any], path: str | None) -> None:
         """The JSON report at ``path``, and beside it the pages that failed for good

@@ -771,7 +771,8 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(small_replica: RunningReplica, t
         log = scrapyd.directory / "logs" / "newscrawl" / "arabstoday" / "hourly-1.log"
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
         assert "'finish_reason': 'finished'" in text, (good, text[-3000:])
-        assert good["verdict"]["status"] == 0 and f"Verdict: {good['verdict']['line']}" in text
+        assert good["verdict"]["status"] == 0, good
+        assert text.splitlines()[-1].endswith(f" INFO: Verdict: {good['verdict']['line']}")  # the log ends so
         exported = feed_urls(feed)
         assert len(exported) == len(set(exported))
         assert set(exported) == expected_urls(small_replica, ("syria", "writers"))

@@ -293,6 +293,8 @@ def test_a_changed_page_layout_is_3_by_field_coverage(tmp_path, site):
     verdict = report_of(changed)["verdict"]
     assert verdict["rule"] == "coverage" and "published_at 0.0% < 90%" in verdict["reason"]
     assert changed.log == f"scrapy: {verdict['line']}\n"  # the log in a file: one line for cron to mail
+    last = (tmp_path / "crawl.log").read_text(encoding="utf-8").splitlines()[-1]
+    assert last.endswith(f" ERROR: Verdict: {verdict['line']}"), last  # and the log file ends with it
     items = changed.items()
     assert items and all(item["published_at"] is None and item["title"] for item in items)
 
@@ -333,4 +335,4 @@ def test_quiet_incremental_hour_of_the_readme_cron_line_is_0_and_silent(tmp_path
     report = json.loads(sorted((tmp_path / "exports" / "arabstoday").glob("*.report.json"))[-1].read_text())
     assert report["verdict"]["status"] == 0
     assert report["articles"]["skipped_unchanged"] == len(manifest_of(site))
-    assert f"Verdict: {report['verdict']['line']}" in log
+    assert log.splitlines()[-1].endswith(f" INFO: Verdict: {report['verdict']['line']}")  # last line
