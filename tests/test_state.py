@@ -112,6 +112,14 @@ def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path):
     _refused(path, "is not a SQLite database")
 
 
+def test_a_one_byte_file_is_refused_untouched(tmp_path):
+    """SQLite itself opens a 1-byte file as an empty database (``echo > state.sqlite`` makes one):
+    only the header check keeps it from being overwritten by a new state."""
+    path = tmp_path / "state.sqlite"
+    path.write_bytes(b"\n")
+    _refused(path, "is not a SQLite database")
+
+
 def test_another_programs_database_is_refused_untouched(tmp_path):
     path = tmp_path / "other.sqlite"
     db = sqlite3.connect(path)
@@ -269,6 +277,8 @@ def test_a_held_store_is_refused_at_once_by_default(tmp_path, clock, caplog):
     try:
         with caplog.at_level("INFO", logger="newscrawl.state"), \
                 pytest.raises(StateRefused, match=f"^state file {path} is in use by another run \\(pid "):
+            StateStore(path)
+        with pytest.raises(StateRefused, match="is in use by another run"):
             StateStore(path, wait=0)
         assert clock.sleeps == [] and caplog.records == []
     finally:
@@ -362,6 +372,42 @@ def test_several_problems_are_named_on_one_line(tmp_path):
     assert _refused(path, "is damaged") == (f"state file {path} is damaged (SQLite quick_check: {problem};"
                                             f" {problem}; {problem}); restore it from a backup, or move it"
                                             f" away to start a new state")
+
+
+def test_what_quick_check_found_is_cut_at_200_characters(tmp_path):
+    """Damage can be named by thousands of lines; the refusal keeps its first 200 characters."""
+    from newscrawl.state import _check
+
+    class Damaged:  # a connection whose quick_check finds two long problems
+        def execute(self, sql: str) -> list[tuple[str]]:
+            return [("a" * 150,), ("b" * 150,)]
+
+    path = tmp_path / "s.sqlite"
+    found = ("a" * 150 + "; " + "b" * 150)[:200]
+    with pytest.raises(StateRefused) as refused:
+        _check(Damaged(), path)  # type: ignore[arg-type]
+    assert str(refused.value) == (f"state file {path} is damaged (SQLite quick_check: {found}); restore it"
+                                  f" from a backup, or move it away to start a new state")
+
+
+def test_the_run_history_waits_30_s_for_a_busy_state(tmp_path, monkeypatch):
+    """Run reports are written and read beside a crawl that may be writing the same file: their
+    connections wait up to 30 s for its lock (SQLite's busy timeout), not the default 5 s."""
+    from newscrawl.state import add_run, last_runs
+
+    connect = sqlite3.connect
+    timeouts: list[int] = []
+
+    def connecting(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        timeouts.append(db.execute("PRAGMA busy_timeout").fetchone()[0])
+        return db
+
+    path = tmp_path / "s.sqlite"
+    monkeypatch.setattr(sqlite3, "connect", connecting)
+    add_run(path, "arabstoday", {"n": 1})
+    assert last_runs(path, 1) == [{"n": 1}]
+    assert timeouts == [30000, 30000]
 
 
 def test_another_programs_tables_are_named(tmp_path):
