@@ -115,7 +115,7 @@ def start_redis(directory: Path, persistence: bool = False) -> RedisServer:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = RedisServer(f"redis://127.0.0.1:{port}/0", port, process, command)
     try:
-        wait_until(lambda: server.client().ping(), 20, "redis-server to answer PING")
+        wait_until(lambda: server.client().ping(), 120, "redis-server to answer PING")
     except TimeoutError:
         server.stop()
         raise
@@ -172,7 +172,7 @@ def start_scrapyd(directory: Path) -> ScrapydServer:
                                start_new_session=True)
     server = ScrapydServer(f"http://127.0.0.1:{port}/", directory, process)
     try:
-        wait_until(lambda: server.get("daemonstatus.json")["status"] == "ok", 30, "scrapyd to start")
+        wait_until(lambda: server.get("daemonstatus.json")["status"] == "ok", 300, "scrapyd to start")
     except TimeoutError:
         server.stop()
         raise RuntimeError((directory / "scrapyd.err").read_text(errors="replace")[-3000:]) from None
