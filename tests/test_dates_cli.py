@@ -7,14 +7,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import queue
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newscrawl.dates import main
+from newscrawl.dates.cli import DESCRIPTION, EPILOG
 
 ROOT = Path(__file__).resolve().parent.parent
 CMD = [sys.executable, "-m", "newscrawl.dates"]
@@ -152,6 +156,164 @@ def test_help_states_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 0
     text = capsys.readouterr().out
     assert "current time (default)" in text and "--now=none" in text and "--tz -02:00" in text
+
+
+def test_help_states_every_option_and_keeps_the_epilog_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    flat = " ".join(text.split())  # argparse wraps option help to the terminal's width
+    assert text.startswith("usage: python -m newscrawl.dates ")
+    for phrase in (DESCRIPTION, "stamps to read (default: one per line on standard input)",
+                   "reference time for relative and year-less dates: ISO 8601, 'none', or the current time "
+                   "(default)", "zone assumed when a string states none (IANA name, UTC, or ±HH:MM)",
+                   "write one JSON object per string"):
+        assert phrase in flat, phrase
+    lines = text.splitlines()
+    assert all(line in lines for line in EPILOG.splitlines())  # printed as written, not rewrapped
+
+
+@pytest.mark.parametrize("args", [
+    ("2025-04-22 10:18", "--tz", "-02:00"),  # the option last
+    ("--tz", "-02:00", "Apr 22, 2025 10:18"),  # a string whose second character is no digit
+    ("--tz", "-2", "2025-04-22 10:18"),
+    ("--tz", "-2:00", "2025-04-22 10:18"),
+])
+def test_tz_offset_with_a_minus_anywhere(args: tuple[str, ...]) -> None:
+    assert cli(*args) == (0, ["2025-04-22T12:18:00+00:00"])
+
+
+def test_a_string_that_looks_like_a_negative_number_is_a_string() -> None:
+    assert cli("--now=none", "22/04/2025", "-3", "23/04/2025") == (0, ["2025-04-22", "", "2025-04-23"])
+
+
+def test_an_option_without_its_value_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (["22/04/2025", "--tz"], ["22/04/2025", "--now"]):
+        with pytest.raises(SystemExit) as exc:
+            main(args)
+        assert exc.value.code == 2
+        assert "expected one argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("now", ["2025-04-22T12:00:00Z", "2025-04-22T12:00:00z", "2025-04-22T15:00:00+03:00"])
+def test_now_with_a_zone_letter_or_offset(now: str) -> None:
+    assert cli("--now", now, "منذ ساعتين") == (0, ["2025-04-22T10:00:00+00:00"])
+
+
+def test_usage_error_message_for_an_unknown_zone(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("--tz", "Mars/Olympus", "22/04/2025") == (2, [])
+    assert capsys.readouterr().err == (
+        "python -m newscrawl.dates: error: unknown time zone 'Mars/Olympus' for --tz (use an IANA name such "
+        "as Asia/Riyadh, UTC, or an offset like +03:00)\n")
+
+
+def test_json_keeps_the_input_as_read_without_its_carriage_return() -> None:
+    data = b"22/04/2025 \r\n22/04/2025 X\r\n\xff 22/04/2025\t\r"  # the last line without a newline
+    status, out = cli("--json", "--now=none", stdin=data)
+    assert status == 0
+    inputs = [json.loads(line)["input"] for line in out]
+    assert inputs == ["22/04/2025 ", "22/04/2025 X", "\ufffd 22/04/2025\t"]
+
+
+def test_defaults_are_the_process_arguments_and_streams(monkeypatch: pytest.MonkeyPatch,
+                                                        capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    monkeypatch.setattr(sys, "argv", ["newscrawl.dates", "22/04/2025", "23/04/2025"])
+    assert main() == 0
+    assert capsysbinary.readouterr().out == b"2025-04-22\n2025-04-23\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"24/04/2025\n")))
+    out = io.BytesIO()
+    assert main([], stdout=out) == 0
+    assert out.getvalue() == b"2025-04-24\n"
+
+
+class _Answers:
+    """An output stream that hands each write to the test as it happens."""
+
+    def __init__(self) -> None:
+        self.writes: queue.Queue[bytes] = queue.Queue()
+
+    def write(self, data: bytes) -> int:
+        self.writes.put(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+class _Chunks(io.RawIOBase):
+    """A reader without a file descriptor: one chunk per read; records what was written before each read."""
+
+    def __init__(self, chunks: list[bytes], out: io.BytesIO) -> None:
+        self.chunks, self.out, self.written_before = list(chunks), out, []
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        self.written_before.append(self.out.getvalue())
+        chunk = self.chunks.pop(0) if self.chunks else b""
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_a_reader_without_a_file_descriptor_is_answered_a_read_at_a_time() -> None:
+    out = io.BytesIO()
+    reader = _Chunks([b"22/04/2025\n23/04", b"/2025\n", b"24/04/2025"], out)
+    assert main(["--now=none"], stdin=reader, stdout=out) == 0  # type: ignore[arg-type]
+    assert reader.written_before[:3] == [b"", b"2025-04-22\n", b"2025-04-22\n2025-04-23\n"]
+    assert out.getvalue() == b"2025-04-22\n2025-04-23\n2025-04-24\n"
+
+
+@pytest.fixture
+def pipe() -> Iterator[tuple[io.BufferedReader, int]]:
+    r, w = os.pipe()
+    reader = os.fdopen(r, "rb")
+    try:
+        yield reader, w
+    finally:
+        try:
+            os.close(w)
+        except OSError:
+            pass
+        reader.close()
+
+
+def test_a_pipe_is_answered_while_it_is_open(pipe: tuple[io.BufferedReader, int]) -> None:
+    reader, w = pipe
+    out = _Answers()
+    thread = threading.Thread(target=main, args=(["--now=none"],), kwargs={"stdin": reader, "stdout": out},
+                              daemon=True)
+    thread.start()
+    for line, expected in [(STAMP, b"2025-04-22T10:18:00+00:00\n"), ("x\n22/04/2025", b"\n2025-04-22\n")]:
+        os.write(w, line.encode("utf-8") + b"\n")
+        assert out.writes.get(timeout=60) == expected  # a guard against a hang, not a timing assertion
+    os.write(w, b"23/04/2025")
+    os.close(w)
+    thread.join(60)
+    assert not thread.is_alive() and out.writes.get_nowait() == b"2025-04-23\n"
+
+
+def test_a_broken_pipe_stops_quietly_with_stdout_on_devnull(monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    class Broken:
+        def write(self, data: bytes) -> int:
+            raise BrokenPipeError
+
+        def flush(self) -> None:
+            pass
+
+    with open(tmp_path / "stdout", "wb") as stdout:
+        monkeypatch.setattr(sys, "stdout", stdout)
+        assert main(["22/04/2025"], stdout=Broken()) == 0  # type: ignore[arg-type]
+        assert os.path.samestat(os.fstat(stdout.fileno()), os.stat(os.devnull))
+
+
+def test_an_interrupt_exits_130() -> None:
+    class Interrupted(io.RawIOBase):
+        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+            raise KeyboardInterrupt
+
+    assert main([], stdin=Interrupted(), stdout=io.BytesIO()) == 130  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------

@@ -4,12 +4,18 @@ for the day-part and hour rules mutation testing found unpinned."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
+import types
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from newscrawl.dates import parse_date
+from newscrawl.dates import compose, parse_date
 
-NOW = dt.datetime(2025, 4, 22, 12, 0, tzinfo=dt.UTC)  # a Tuesday
+UTC = dt.UTC
+NOW = dt.datetime(2025, 4, 22, 12, 0, tzinfo=UTC)  # a Tuesday
 
 # (text, value or None, issues); read without a reference time.
 DAY_PARTS = [
@@ -238,3 +244,165 @@ def test_weekday_relative_never_today() -> None:
         following = parse_date("الثلاثاء القادم", now=now).date
         assert last.weekday() == following.weekday() == 1
         assert 1 <= (today - last).days <= 7 and 1 <= (following - today).days <= 7
+
+
+# --------------------------------------------------------------------------
+# What a reading reports, and the reference time (behaviour mutation testing found unpinned)
+# --------------------------------------------------------------------------
+
+APRIL = [{"name": "ابريل", "month": 4, "system": "egyptian"}]
+SHAWWAL = [{"name": "شوال", "month": 10, "system": "hijri"}]
+LATE = dt.datetime(2025, 4, 22, 22, 0, tzinfo=UTC)  # already the 23rd east of Cairo
+
+# (text, arguments, (value, kind, utc, issues), findings)
+FINDINGS: list[tuple[str, dict[str, Any], tuple[Any, ...], dict[str, Any]]] = [
+    ("10:30", {}, ("10:30:00", "time", False, ()), {"digits": "western"}),
+    ("22 أبريل 2025 10:30 بتوقيت القدس", {}, ("2025-04-22T07:30:00+00:00", "datetime", True, ()), {
+        "digits": "western", "months": APRIL, "months_agree": True, "zone": "Asia/Jerusalem",
+        "zone_source": "stated", "calendar": "gregorian", "local": "2025-04-22T10:30:00"}),
+    ("الآن", {"now": NOW}, ("2025-04-22T12:00:00+00:00", "datetime", True, ()),
+     {"relative": [{"unit": "now", "amount": "now"}]}),
+    ("الآن 10:30", {"now": NOW}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "relative": [{"unit": "now", "amount": "now"}]}),
+    ("أمس", {"now": NOW}, ("2025-04-21", "date", False, ()), {"relative": [{"unit": "day", "amount": -1}]}),
+    ("الخميس الماضي", {"now": NOW}, ("2025-04-17", "date", False, ()),
+     {"relative": [{"unit": "weekday", "weekday": "الخميس", "amount": -1}]}),
+    ("الشهر الماضي", {"now": NOW}, ("2025-03-22", "date", False, ()),
+     {"relative": [{"unit": "month", "amount": -1}]}),
+    ("الأسبوع الماضي 10:30", {"now": NOW}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "relative": [{"unit": "week", "amount": -1}]}),
+    ("منذ يوم و 3 ساعات", {"now": NOW}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "relative": [{"unit": "day", "amount": -1}, {"unit": "hour", "amount": -3}]}),
+    # The Hijri date gives the Gregorian date its year; one that disagrees leaves it without.
+    ("23 شوال 1446 الموافق 21 أبريل", {}, ("2025-04-21", "date", False, ()), {
+        "digits": "western", "months": SHAWWAL + APRIL, "months_agree": True, "calendar": "hijri+gregorian",
+        "hijri": {"year": 1446, "month": 10, "day": 23, "gregorian": "2025-04-21", "ok": True},
+        "year_source": "hijri"}),
+    ("23 شوال 1446 الموافق 22 أبريل", {}, ("--04-22", "monthday", False, ("hijri_mismatch",)), {
+        "digits": "western", "months": SHAWWAL + APRIL, "months_agree": True, "calendar": "hijri+gregorian",
+        "hijri": {"year": 1446, "month": 10, "day": 23, "gregorian": "2025-04-21", "ok": False},
+        "monthday": {"month": 4, "day": 22}}),
+    # A Hijri day and month without year, checked against the Gregorian date (beyond the Umm al-Qura
+    # table: not checkable, a mismatch).
+    ("21 أبريل 2025 الموافق 23 شوال", {}, ("2025-04-21", "date", False, ()), {
+        "digits": "western", "months": APRIL + SHAWWAL, "months_agree": True, "calendar": "hijri+gregorian",
+        "hijri": {"year": 1446, "month": 10, "day": 23, "expected": "1446-10-23", "ok": True}}),
+    ("21 أبريل 2025 الموافق 24 شوال", {}, ("2025-04-21", "date", False, ("hijri_mismatch",)), {
+        "digits": "western", "months": APRIL + SHAWWAL, "months_agree": True, "calendar": "hijri+gregorian",
+        "hijri": {"year": 1446, "month": 10, "day": 24, "expected": "1446-10-23", "ok": False}}),
+    ("1 يناير 2100 الموافق 1 شوال", {}, ("2100-01-01", "date", False, ("hijri_mismatch",)), {
+        "digits": "western", "months": [{"name": "يناير", "month": 1, "system": "egyptian"}] + SHAWWAL,
+        "months_agree": True, "calendar": "hijri+gregorian",
+        "hijri": {"year": None, "month": 10, "day": 1, "ok": False}}),
+    # A free year is the year of the one year-less date, if it is a year (1000-2999) that makes it a date.
+    ("2025 الثلاثاء ,22 إبريل", {}, ("2025-04-22", "date", False, ()), {
+        "digits": "western", "months": APRIL, "months_agree": True, "year_source": "free",
+        "calendar": "gregorian", "weekday": {"seen": ["الثلاثاء"], "expected": "الثلاثاء", "ok": True}}),
+    ("1000 الثلاثاء ,22 إبريل", {}, ("1000-04-22", "date", False, ()), {
+        "digits": "western", "months": APRIL, "months_agree": True, "year_source": "free",
+        "calendar": "gregorian", "weekday": {"seen": ["الثلاثاء"], "expected": "الثلاثاء", "ok": True}}),
+    ("2999 الثلاثاء ,22 إبريل", {}, ("2999-04-22", "date", False, ("weekday_mismatch",)), {
+        "digits": "western", "months": APRIL, "months_agree": True, "year_source": "free",
+        "calendar": "gregorian", "weekday": {"seen": ["الثلاثاء"], "expected": "الاثنين", "ok": False}}),
+    ("0999 الثلاثاء ,22 إبريل", {}, (None, "none", False, ("invalid_date",)),
+     {"digits": "western", "months": APRIL, "months_agree": True}),
+    ("3000 الثلاثاء ,22 إبريل", {}, (None, "none", False, ("invalid_date",)),
+     {"digits": "western", "months": APRIL, "months_agree": True}),
+    ("2025 السبت ,29 فبراير", {}, (None, "none", False, ("invalid_date",)), {
+        "digits": "western", "months": [{"name": "فبراير", "month": 2, "system": "egyptian"}],
+        "months_agree": True}),
+    ("2024 2025 الثلاثاء ,22 إبريل", {}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "months": APRIL, "months_agree": True}),
+    ("22 أبريل 2024 2025", {}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "months": APRIL, "months_agree": True}),
+    ("2025 22 أبريل 2025", {}, ("2025-04-22", "date", False, ()),  # the date's own year, repeated
+     {"digits": "western", "months": APRIL, "months_agree": True, "calendar": "gregorian"}),
+    ("2024 22 أبريل 2025", {}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "months": APRIL, "months_agree": True}),
+    # «today» is the reader's day (default_tz) if given, else that of the zone the string states.
+    ("أمس 10:30 بتوقيت القدس", {"now": LATE}, ("2025-04-22T07:30:00+00:00", "datetime", True, ()), {
+        "digits": "western", "zone": "Asia/Jerusalem", "zone_source": "stated",
+        "relative": [{"unit": "day", "amount": -1}], "local": "2025-04-22T10:30:00"}),
+    ("أمس 10:30 بتوقيت القدس", {"now": LATE, "default_tz": "UTC"},
+     ("2025-04-21T07:30:00+00:00", "datetime", True, ()), {
+         "digits": "western", "zone": "Asia/Jerusalem", "zone_source": "stated",
+         "relative": [{"unit": "day", "amount": -1}], "local": "2025-04-21T10:30:00"}),
+    ("أمس", {"now": LATE, "default_tz": "Asia/Riyadh"}, ("2025-04-22", "date", False, ()),
+     {"relative": [{"unit": "day", "amount": -1}]}),
+    # A date as the reference time is its midnight.
+    ("أمس", {"now": dt.date(2025, 4, 22)}, ("2025-04-21", "date", False, ()),
+     {"relative": [{"unit": "day", "amount": -1}]}),
+    ("منذ ساعتين", {"now": dt.date(2025, 4, 22)}, ("2025-04-21T22:00:00", "datetime", False, ()),
+     {"relative": [{"unit": "hour", "amount": -2}]}),
+]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "expected", "findings"), FINDINGS, ids=_ids(FINDINGS))
+def test_findings(text: str, kwargs: dict[str, Any], expected: tuple[Any, ...],
+                  findings: dict[str, Any]) -> None:
+    res = parse_date(text, **kwargs)
+    assert (res.value, res.kind, res.utc, res.issues) == expected, (text, res)
+    assert res.findings == findings, text
+
+
+@pytest.mark.parametrize(("text", "now", "expected"), [
+    # Calendar months: the day is clamped to the target month's length.
+    ("منذ شهر", dt.datetime(2025, 3, 31, 12, tzinfo=UTC), "2025-02-28"),
+    ("منذ شهر", dt.datetime(2024, 3, 31, 12, tzinfo=UTC), "2024-02-29"),
+    ("الشهر المقبل", dt.datetime(2025, 3, 31, 12, tzinfo=UTC), "2025-04-30"),
+    ("الشهر المقبل", dt.datetime(2025, 10, 31, 12, tzinfo=UTC), "2025-11-30"),
+    ("منذ شهر", dt.datetime(2025, 1, 31, 12, tzinfo=UTC), "2024-12-31"),
+    ("الشهر المقبل", dt.datetime(2025, 11, 30, 12, tzinfo=UTC), "2025-12-30"),
+    # The first and last years there are.
+    ("منذ شهر", dt.datetime(1, 2, 15, 12, tzinfo=UTC), "0001-01-15"),
+    ("الشهر المقبل", dt.datetime(9999, 1, 15, 12, tzinfo=UTC), "9999-02-15"),
+    ("الشهر المقبل", dt.datetime(9999, 12, 15, 12, tzinfo=UTC), None),
+    # A year-less date lies in [today - 334 days, today + 1 day].
+    ("1 يناير", dt.datetime(2025, 12, 31, 12, tzinfo=UTC), "2026-01-01"),
+    ("23 مايو", NOW, "2024-05-23"),
+    ("22 مايو", NOW, "--05-22"),
+])
+def test_calendar_arithmetic_at_its_edges(text: str, now: dt.datetime, expected: str | None) -> None:
+    assert parse_date(text, now=now).value == expected
+
+
+@pytest.fixture
+def machine_zone() -> Iterator[None]:
+    """The machine's local zone set far from UTC (+14:00): no value may depend on it."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Pacific/Kiritimati"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+@pytest.mark.usefixtures("machine_zone")
+def test_values_do_not_depend_on_the_machine_zone() -> None:
+    assert parse_date("أمس", now=NOW).value == "2025-04-21"
+    assert parse_date("أمس", now=LATE, default_tz="Asia/Riyadh").value == "2025-04-22"
+    assert parse_date("10:30 +03:00").value == "07:30:00"
+    # A time alone takes the offset its zone has on the reference day there: New York is still on
+    # standard time on the evening of 8 March 2025 (daylight saving starts the next morning).
+    eve = dt.datetime(2025, 3, 9, 3, 0, tzinfo=UTC)
+    assert parse_date("10:30 بتوقيت نيويورك", now=eve).value == "15:30:00"
+    assert parse_date("10:30 بتوقيت نيويورك", now=dt.datetime(2025, 3, 9, 2, 0)).value == "14:30:00"
+
+
+@pytest.mark.usefixtures("machine_zone")
+def test_a_time_alone_without_reference_time_takes_its_zone_offset_of_today(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    instant = dt.datetime(2025, 3, 9, 3, 0, tzinfo=UTC)  # 8 March in New York, 9 March elsewhere
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            return instant.astimezone(tz) if tz is not None else instant.astimezone().replace(tzinfo=None)
+
+    monkeypatch.setattr(compose, "_dt", types.SimpleNamespace(**{**vars(dt), "datetime": Clock}))
+    assert parse_date("10:30 بتوقيت نيويورك").value == "15:30:00"
