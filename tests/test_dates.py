@@ -11,7 +11,7 @@ from hijridate import Gregorian
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from newscrawl.dates import ISSUE_CODES, DateResult, _parse, combine_date_time, parse_date
+from newscrawl.dates import ISSUE_CODES, DateResult, _parse, combine_date_time, parse_date, zones
 
 UTC = dt.UTC
 NOW = dt.datetime(2025, 4, 22, 12, 0, 0, tzinfo=UTC)
@@ -522,6 +522,31 @@ def test_result_fields_other_kinds() -> None:
         assert set(res.issues) <= set(ISSUE_CODES)
 
 
+def test_a_naive_datetime_has_its_date_and_time() -> None:
+    res = parse_date("2025-04-22 10:18")
+    assert (res.date, res.time, res.utc) == (dt.date(2025, 4, 22), dt.time(10, 18), False)
+
+
+def test_a_result_has_no_other_attributes() -> None:
+    stamp = parse_date("GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان")  # findings worked out when read
+    with pytest.raises(AttributeError, match="^nonexistent$"):
+        stamp.nonexistent  # noqa: B018
+    assert stamp.findings["zone"] == "UTC"
+    with pytest.raises(AttributeError, match="^nonexistent$"):
+        parse_date("22/04/2025").nonexistent  # noqa: B018
+
+
+def test_fixed_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zones, "_FIXED_CACHE", {})  # what the function computes, not what a test left
+    assert zones.fixed("+", 0, 0) is zones.UTC_ZONE and zones.fixed("-", 0, 0) is zones.UTC_ZONE
+    assert zones.fixed("+", 0, 30) == ("+00:30", dt.timezone(dt.timedelta(minutes=30)))
+    assert zones.fixed("+", 1, 0) == ("+01:00", dt.timezone(dt.timedelta(hours=1)))
+    assert zones.fixed("-", 5, 30) == ("-05:30", dt.timezone(-dt.timedelta(hours=5, minutes=30)))
+    assert zones.fixed("+", 5, 45) == ("+05:45", dt.timezone(dt.timedelta(hours=5, minutes=45)))
+    first = zones.fixed("+", 3, 0)
+    assert first == ("+03:00", dt.timezone(dt.timedelta(hours=3))) and zones.fixed("+", 3, 0) is first
+
+
 def test_relative_naive_now_and_default_tz() -> None:
     naive_now = dt.datetime(2025, 4, 22, 15, 0)
     assert parse_date("منذ ساعة", now=naive_now).value == "2025-04-22T14:00:00"
@@ -695,11 +720,32 @@ def test_pathological_input_is_not_a_date(text: str) -> None:
     assert parse_date(text).value is None
 
 
+# Stamps of the publisher's shape with a word out of place or a year out of range: the short path must
+# not read them otherwise than the general path (value, issues and findings).
+STAMP_EDGES = [
+    ("GMT 10:18 2025 الثلاثاء ,22 إبريل", "2025-04-22T10:18:00+00:00"),  # one month name
+    ("GMT 10:18 2025 كلمة ,22 إبريل / نيسان", None),  # no weekday
+    ("GMT 10:18 2025 الثلاثاء ,22 كلمة / نيسان", None),  # no month first
+    ("GMT 10:18 2025 الثلاثاء ,22 كلمة", None),
+    ("GMT 10:18 2025 إبريل ,22 إبريل", None),  # a month for the weekday
+    ("GMT 10:18 2025 الثلاثاء ,22 الأربعاء / فبراير", "2025-02-22T10:18:00+00:00"),  # a weekday for a month
+    ("GMT 10:18 2025 الثلاثاء ,22 فبراير / الأربعاء", "2025-02-22T10:18:00+00:00"),
+    ("GMT 10:18 0999 الثلاثاء ,22 إبريل", None),
+    ("GMT 10:18 1000 الثلاثاء ,22 إبريل", "1000-04-22T10:18:00+00:00"),
+    ("GMT 10:18 2999 الثلاثاء ,22 إبريل", "2999-04-22T10:18:00+00:00"),
+    ("GMT 10:18 3000 الثلاثاء ,22 إبريل / نيسان", None),
+]
+
+
 @pytest.mark.parametrize("with_now", [False, True])
 def test_fast_paths_match_general_path(with_now: bool) -> None:
     now = NOW if with_now else None
     for text, _, _ in CASES + NOW_CASES:
         assert _parse(text, now, None, fast=True) == _parse(text, now, None, fast=False), text
+    for text, value in STAMP_EDGES:
+        fast = _parse(text, now, None, fast=True)
+        assert fast.value == value and "error" not in fast.findings, (text, fast)
+        assert fast == _parse(text, now, None, fast=False), text
 
 
 HIJRI_MONTH_NAMES = [

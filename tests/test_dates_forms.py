@@ -387,6 +387,7 @@ def test_values_do_not_depend_on_the_machine_zone() -> None:
     assert parse_date("أمس", now=NOW).value == "2025-04-21"
     assert parse_date("أمس", now=LATE, default_tz="Asia/Riyadh").value == "2025-04-22"
     assert parse_date("10:30 +03:00").value == "07:30:00"
+    assert parse_date("22 أبريل 2025 10:30 بتوقيت القدس").value == "2025-04-22T07:30:00+00:00"
     # A time alone takes the offset its zone has on the reference day there: New York is still on
     # standard time on the evening of 8 March 2025 (daylight saving starts the next morning).
     eve = dt.datetime(2025, 3, 9, 3, 0, tzinfo=UTC)
