@@ -62,6 +62,20 @@ def replica() -> Iterator[RunningReplica]:
     running.stop()
 
 
+#: Module fixtures that crawl for ten seconds or more (the suite's durations): every test using one is
+#: marked slow, else leaving the first out would only move the cost to the next.
+SLOW_FIXTURES = {"test_crawl_e2e": "full_crawl", "test_exports": "faulty", "test_history": "runs",
+                 "test_stories_e2e": "one_run", "test_network": "network_crawl"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        fixture = SLOW_FIXTURES.get(module.__name__.rsplit(".", 1)[-1]) if module else None
+        if fixture in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @dataclass
 class CrawlResult:
     returncode: int

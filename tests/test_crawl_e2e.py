@@ -175,6 +175,7 @@ def test_xml_reads_back(full_crawl, by_url):
 
 # --- spider arguments ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_embedded_replica_mode(tmp_path: Path):
     from newscrawl.replica import Catalogue
 
@@ -185,6 +186,7 @@ def test_embedded_replica_mode(tmp_path: Path):
     assert sorted(i["article_id"] for i in result.items()) == sorted(expected)
 
 
+@pytest.mark.slow
 def test_sections_max_pages_and_limit(tmp_path: Path, replica: RunningReplica):
     result = run_crawl(tmp_path, "-a", f"base_url={replica.url}", "-a", "sections=syria,economy",
                        "-a", "max_pages=1")
@@ -202,6 +204,7 @@ def test_sections_max_pages_and_limit(tmp_path: Path, replica: RunningReplica):
     assert len(limited.items()) == 7
 
 
+@pytest.mark.slow
 def test_since_stops_pagination(tmp_path: Path, replica: RunningReplica):
     stamps = sorted(a["published_at"] for a in replica.articles if a["section"] == "world")
     since = stamps[len(stamps) // 2][:10]

@@ -660,6 +660,7 @@ def publisher_stamps(draw: st.DrawFn) -> tuple[str, dt.datetime]:
     return text, when.replace(tzinfo=UTC)
 
 
+@pytest.mark.slow
 @settings(max_examples=4 * EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(publisher_stamps())
 def test_publisher_stamp_roundtrip(sample: tuple[str, dt.datetime]) -> None:
@@ -674,6 +675,7 @@ def test_publisher_stamp_roundtrip(sample: tuple[str, dt.datetime]) -> None:
     assert _parse(text, None, None, fast=False) == res
 
 
+@pytest.mark.slow
 @settings(max_examples=5 * EXAMPLES, deadline=None)
 @given(st.text())
 def test_random_text_never_raises(text: str) -> None:

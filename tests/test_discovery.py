@@ -44,6 +44,7 @@ def test_rfc822_pubdates_are_read() -> None:
 
 
 # --- RSS ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_rss_shares_the_state_and_fetches_only_new_articles(tmp_path: Path) -> None:
     """A listing crawl fills the state; the feeds then download nothing it has, and after the site
     publishes M articles (replica restarted on the same port with ``--added M``) exactly those."""

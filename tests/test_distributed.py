@@ -457,6 +457,7 @@ def test_a_listing_pages_states_are_read_in_one_round_trip(redis_server: RedisSe
 # -- several crawl processes ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_processes_share_one_crawl(redis_server: RedisServer, big_replica: RunningReplica,
                                        tmp_path: Path) -> None:
     expected = expected_urls(big_replica)
@@ -477,6 +478,7 @@ def test_two_processes_share_one_crawl(redis_server: RedisServer, big_replica: R
     assert redis_server.client().hlen("newscrawl:state:articles") == len(expected)
 
 
+@pytest.mark.slow
 def test_links_to_hosts_the_crawl_does_not_cover_end_their_leases(redis_server: RedisServer,
                                                                   tmp_path: Path) -> None:
     """Listing pages that link articles on a mirror host the crawl was not told of (no ``-a hosts``):
@@ -512,6 +514,7 @@ def test_links_to_hosts_the_crawl_does_not_cover_end_their_leases(redis_server: 
     assert frontier_left(redis_server) == {"queued": 0, "leased": 0, "seeds": 0, "workers": 0}
 
 
+@pytest.mark.slow
 def test_a_waiting_process_takes_seeds_pushed_later(redis_server: RedisServer,
                                                     small_replica: RunningReplica, tmp_path: Path) -> None:
     """A process started before the seeds waits (the idle handler polls the start key) and crawls
@@ -527,6 +530,7 @@ def test_a_waiting_process_takes_seeds_pushed_later(redis_server: RedisServer,
     assert "'frontier/seeds': " in log
 
 
+@pytest.mark.slow
 def test_a_killed_process_loses_nothing(redis_server: RedisServer, big_replica: RunningReplica,
                                         tmp_path: Path) -> None:
     """SIGKILL one of two processes mid-crawl and start a replacement: the survivor and the new one
@@ -558,6 +562,7 @@ def test_a_killed_process_loses_nothing(redis_server: RedisServer, big_replica: 
     assert frontier_left(redis_server) == {"queued": 0, "leased": 0, "seeds": 0, "workers": 0}
 
 
+@pytest.mark.slow
 def test_the_shared_state_makes_the_next_run_incremental(redis_server: RedisServer,
                                                          small_replica: RunningReplica,
                                                          tmp_path: Path) -> None:
@@ -584,6 +589,7 @@ def test_the_shared_state_makes_the_next_run_incremental(redis_server: RedisServ
     assert "listing_changed" not in logs
 
 
+@pytest.mark.slow
 def test_push_seeds_refuses_to_reset_a_running_crawl(redis_server: RedisServer,
                                                      small_replica: RunningReplica) -> None:
     client = redis_server.client()
@@ -628,6 +634,7 @@ def outage_mid_crawl(redis: RedisServer, processes: list[subprocess.Popen[bytes]
                    or p.poll() is not None, 120, "the crawl process to see Redis gone")
 
 
+@pytest.mark.slow
 def test_redis_restarted_with_persistence_loses_nothing(small_replica: RunningReplica,
                                                         tmp_path: Path) -> None:
     """Redis restarted mid-crawl, its append-only file on: the processes reconnect, keep their leases
@@ -653,6 +660,7 @@ def test_redis_restarted_with_persistence_loses_nothing(small_replica: RunningRe
         redis.stop()
 
 
+@pytest.mark.slow
 def test_redis_restarted_without_persistence_stops_the_run_with_status_1(small_replica: RunningReplica,
                                                                           tmp_path: Path) -> None:
     """The README's old advice (``--save ''``): Redis comes back empty, the queue is gone. Each process
@@ -679,6 +687,7 @@ def test_redis_restarted_without_persistence_stops_the_run_with_status_1(small_r
         redis.stop()
 
 
+@pytest.mark.slow
 def test_redis_gone_longer_than_the_wait_stops_with_status_1_and_keeps_the_frontier(
         small_replica: RunningReplica, tmp_path: Path) -> None:
     """Redis down for longer than NEWSCRAWL_REDIS_WAIT: the process stops with status 1, writing
@@ -717,6 +726,7 @@ def test_redis_gone_longer_than_the_wait_stops_with_status_1_and_keeps_the_front
 # -- scrapyd -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_deploy_to_scrapyd_and_schedule_a_crawl(small_replica: RunningReplica, tmp_path: Path) -> None:
     """scrapyd-deploy builds the egg from setup.py/pyproject, scrapyd runs the crawl from it."""
     try:

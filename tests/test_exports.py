@@ -72,6 +72,7 @@ def test_each_raw_stamp_has_exactly_one_issue(records):
     assert "invalid_date" in codes  # bad_dates stamps name why, not "unparsed" besides
 
 
+@pytest.mark.slow
 def test_csv_byte_order_mark_is_optional(tmp_path: Path):
     marked = run_crawl(tmp_path / "bom", "-a", "source=replica", "-a", "replica_articles=20",
                        "-a", "sections=syria", "-s", "NEWSCRAWL_CSV_BOM=1", feeds=("items.csv",))

@@ -27,6 +27,8 @@ from tests.conftest import (
 )
 from tests.verdicts import assert_verdict
 
+pytestmark = pytest.mark.slow  # each test crawls a faulty replica: 5 to 25 s of wall time
+
 FIELDS = ("section", "title", "subtitle", "author", "dateline", "image_url", "image_caption", "summary",
           "published_raw", "published_at", "updated_raw", "updated_at")
 

@@ -13,6 +13,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from newscrawl.state import StateStore
 from tests.conftest import FAST_FAULTS, CrawlResult, run_crawl
 from tests.hostile import PARAGRAPHS, Page, Publisher, Served, article_html, article_path, serve
@@ -62,6 +64,7 @@ class Tampered(Publisher):
         return page if isinstance(page, Page) else super().article(article_id)
 
 
+@pytest.mark.slow
 def test_an_unclosed_h1_is_a_validation_failure_not_a_7000_character_title(tmp_path):
     long_body = PARAGRAPHS * 60  # an unclosed <h1> swallows the whole article (about 7,000 characters)
     publisher = Tampered({"000002": lambda base, aid: Page(article_html(
@@ -124,6 +127,7 @@ def test_titles_a_spreadsheet_would_run_are_neutralized_in_csv(tmp_path):
     assert csv_titles(raw.feeds["items.csv"]) == formulas
 
 
+@pytest.mark.slow
 def test_a_page_no_encoding_reads_fails_and_is_retried_by_the_next_run(tmp_path):
     """A compressed body served as text/html; charset=utf-8 (no Content-Encoding): mostly U+FFFD as
     UTF-8, NULs and controls as windows-1256. Not exported as garbage, not recorded as done."""
@@ -161,6 +165,7 @@ def test_windows_1256_bytes_served_as_utf8_are_re_read(tmp_path):
     assert "'encoding/misdeclared/cp1256': 1" in result.log
 
 
+@pytest.mark.slow
 def test_a_redirect_to_another_port_of_the_same_host_is_not_followed(tmp_path):
     with serve(Publisher([])) as elsewhere:
         def moved(base: str, aid: str) -> Page:

@@ -7,9 +7,12 @@ import json
 import re
 import sqlite3
 
+import pytest
+
 from tests.conftest import CrawlResult, run_crawl, start_replica
 
 
+@pytest.mark.slow
 def test_unchanged_articles_crawled_from_another_origin_are_not_updated(tmp_path):
     """The same replica content on another port (another base_url, a mirror): nothing is new or updated,
     whether the state's validators answer (304) or the pages are downloaded and compared by content."""

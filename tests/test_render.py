@@ -308,6 +308,7 @@ def test_crawl_renders_only_the_js_listing(chromium: str, replica: RunningReplic
     assert "'playwright/request_count/aborted'" in result.log  # images, styles, third parties
 
 
+@pytest.mark.slow
 def test_render_all_setting(chromium: str, replica: RunningReplica, tmp_path: Path) -> None:
     result = run_crawl(tmp_path, "-a", f"base_url={replica.url}", "-a", "sections=syria",
                        "-a", "max_pages=1", "-s", "NEWSCRAWL_RENDER_ALL=1")

@@ -33,6 +33,7 @@ def test_report_counts():
 # --- through the real engine ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_report_beside_the_feed_and_exit_status_3_on_a_breach(tmp_path, replica):
     ok = run_crawl(tmp_path / "ok", "-a", f"base_url={replica.url}", *static_sections(),
                    "-a", "max_pages=1", "-s", "NEWSCRAWL_MIN_ITEMS=10")

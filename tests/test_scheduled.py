@@ -11,6 +11,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import (
     ROOT,
     RunningReplica,
@@ -29,6 +31,7 @@ def _article_downloads(replica: RunningReplica) -> int:
     return replica_stats(replica)["requests"]["article"].get("200", 0)
 
 
+@pytest.mark.slow
 def test_second_run_exports_nothing_and_third_exactly_the_changes(tmp_path):
     state = tmp_path / "state.sqlite"
     replica = start_replica("--articles", "150", "--seed", "21")
@@ -96,6 +99,7 @@ def _read_feed_lines(folder: Path) -> list[dict]:
     return records
 
 
+@pytest.mark.slow
 def test_sigkill_at_several_points_then_resume_loses_nothing(tmp_path):
     """Kill a crawl with SIGKILL three times, each once the replica has served a given number of
     article pages to that run (an observable point, not a time), then resume: nothing is lost."""

@@ -106,6 +106,7 @@ def test_one_run_groups_every_republished_story(one_run: CrawlResult,
     assert "'stories/copy_exact'" in log and "'stories/copy_near'" in log
 
 
+@pytest.mark.slow
 def test_two_runs_with_a_state_link_later_copies_to_earlier_stories(
         tmp_path: Path, hosts_file: Path, truth: dict[str, dict[str, Any]], one_run: CrawlResult) -> None:
     state = tmp_path / "state.sqlite"
@@ -124,6 +125,7 @@ def test_two_runs_with_a_state_link_later_copies_to_earlier_stories(
     assert all(i["copy_of"] in first_identities for i in linked)
 
 
+@pytest.mark.slow
 def test_exact_copies_get_the_same_story_id_without_a_state(
         tmp_path: Path, hosts_file: Path, truth: dict[str, dict[str, Any]], one_run: CrawlResult) -> None:
     """Copies left out this time (NEWSCRAWL_STORY_COPIES=count): one record per story, copies counted;
@@ -151,6 +153,7 @@ def test_a_bad_copy_mode_is_a_usage_error() -> None:
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_distributed_runs_share_the_stories_through_redis(tmp_path: Path, hosts_file: Path,
                                                           truth: dict[str, dict[str, Any]]) -> None:
     """Two distributed runs, two processes each, on one Redis: «العرب اليوم» first, then a site that
