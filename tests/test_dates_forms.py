@@ -329,6 +329,54 @@ FINDINGS: list[tuple[str, dict[str, Any], tuple[Any, ...], dict[str, Any]]] = [
          "relative": [{"unit": "day", "amount": -1}], "local": "2025-04-21T10:30:00"}),
     ("أمس", {"now": LATE, "default_tz": "Asia/Riyadh"}, ("2025-04-22", "date", False, ()),
      {"relative": [{"unit": "day", "amount": -1}]}),
+    # Without a reference time a relative form has no value; with one beyond year 9999, neither.
+    ("أمس", {}, (None, "none", False, ("needs_reference_time",)), {"relative": True}),
+    ("الشهر المقبل", {"now": dt.datetime(9999, 12, 15, 12, tzinfo=UTC)},
+     (None, "none", False, ("invalid_date",)), {"relative": [{"unit": "month", "amount": 1}]}),
+    # The year of a year-less date from the reference day where the reader is.
+    ("24 أبريل", {"now": LATE, "default_tz": "Asia/Riyadh"}, ("2025-04-24", "date", False, ()), {
+        "digits": "western", "months": APRIL, "months_agree": True, "calendar": "gregorian",
+        "year_source": "now"}),
+    ("22 مايو", {"now": NOW}, ("--05-22", "monthday", False, ()), {
+        "digits": "western", "months": [{"name": "مايو", "month": 5, "system": "egyptian"}],
+        "months_agree": True, "calendar": "gregorian", "year_source": "unresolved",
+        "monthday": {"month": 5, "day": 22}}),
+    ("الثلاثاء 22 أبريل", {}, ("--04-22", "monthday", False, ()), {
+        "digits": "western", "months": APRIL, "months_agree": True, "calendar": "gregorian",
+        "weekday": {"seen": ["الثلاثاء"], "ok": None}, "monthday": {"month": 4, "day": 22}}),
+    ("2025-04-22 13:18", {"default_tz": "Asia/Riyadh"}, ("2025-04-22T10:18:00+00:00", "datetime", True, ()), {
+        "digits": "western", "zone": "Asia/Riyadh", "zone_source": "default", "calendar": "gregorian",
+        "local": "2025-04-22T13:18:00"}),
+    ("23 شوال", {}, (None, "none", False, ("ambiguous",)), {
+        "digits": "western", "months": SHAWWAL, "months_agree": True,
+        "hijri": {"year": None, "month": 10, "day": 23}}),
+    # Two of anything that should be one: which is meant?
+    ("10:30 بتوقيت القدس بتوقيت القاهرة", {}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "zones": ["Africa/Cairo", "Asia/Jerusalem"]}),
+    ("23 شوال 1446 - 24 شوال 1446", {}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "months": SHAWWAL + SHAWWAL, "months_agree": True}),
+    ("أمس اليوم", {"now": NOW}, (None, "none", False, ("ambiguous",)), {}),
+    ("منذ ساعتين 10:30", {"now": NOW}, (None, "none", False, ("ambiguous",)), {"digits": "western"}),
+    ("منذ ساعتين 23 شوال 1446", {"now": NOW}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "months": SHAWWAL, "months_agree": True}),
+    ("منذ ساعتين 22 أبريل 2025", {"now": NOW}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western", "months": APRIL, "months_agree": True}),
+    ("منذ ساعتين أمس", {"now": NOW}, (None, "none", False, ("ambiguous",)), {}),
+    # In running text a time needs a date beside it, and an impossible date next to a good one is noise.
+    ("وقع الانفجار أمس الساعة 10:30 في المدينة", {"now": NOW}, ("2025-04-21T10:30:00", "datetime", False, ()),
+     {"digits": "western", "relative": [{"unit": "day", "amount": -1}]}),
+    ("وقع الانفجار يوم 21 أبريل 2025 الساعة 10:30 في المدينة", {},
+     ("2025-04-21T10:30:00", "datetime", False, ()), {"digits": "western", "months": APRIL, "months_agree": True, "calendar": "gregorian"}),
+    ("وقع الانفجار يوم 23 شوال 1446 هـ الساعة 10:30 في المدينة", {},
+     ("2025-04-21T10:30:00", "datetime", False, ()), {
+         "digits": "western", "months": SHAWWAL, "months_agree": True, "calendar": "hijri",
+         "hijri": {"year": 1446, "month": 10, "day": 23, "gregorian": "2025-04-21"}}),
+    ("وقع الانفجار الساعة 10:30 في المدينة", {}, (None, "none", False, ("ambiguous",)),
+     {"digits": "western"}),
+    ("وقع الانفجار يوم 23 شوال 1446 هـ وتأجل إلى 30 فبراير 2025", {}, ("2025-04-21", "date", False, ()), {
+        "digits": "western", "months": SHAWWAL + [{"name": "فبراير", "month": 2, "system": "egyptian"}],
+        "months_agree": True, "calendar": "hijri",
+        "hijri": {"year": 1446, "month": 10, "day": 23, "gregorian": "2025-04-21"}}),
     # A date as the reference time is its midnight.
     ("أمس", {"now": dt.date(2025, 4, 22)}, ("2025-04-21", "date", False, ()),
      {"relative": [{"unit": "day", "amount": -1}]}),
@@ -343,6 +391,11 @@ def test_findings(text: str, kwargs: dict[str, Any], expected: tuple[Any, ...],
     res = parse_date(text, **kwargs)
     assert (res.value, res.kind, res.utc, res.issues) == expected, (text, res)
     assert res.findings == findings, text
+
+
+def test_a_year_less_date_keeps_its_time() -> None:
+    res = parse_date("22 أبريل 10:30")
+    assert (res.value, res.kind, res.time, res.utc) == ("--04-22", "monthday", dt.time(10, 30), False)
 
 
 @pytest.mark.parametrize(("text", "now", "expected"), [
