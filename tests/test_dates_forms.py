@@ -366,7 +366,8 @@ FINDINGS: list[tuple[str, dict[str, Any], tuple[Any, ...], dict[str, Any]]] = [
     ("وقع الانفجار أمس الساعة 10:30 في المدينة", {"now": NOW}, ("2025-04-21T10:30:00", "datetime", False, ()),
      {"digits": "western", "relative": [{"unit": "day", "amount": -1}]}),
     ("وقع الانفجار يوم 21 أبريل 2025 الساعة 10:30 في المدينة", {},
-     ("2025-04-21T10:30:00", "datetime", False, ()), {"digits": "western", "months": APRIL, "months_agree": True, "calendar": "gregorian"}),
+     ("2025-04-21T10:30:00", "datetime", False, ()),
+     {"digits": "western", "months": APRIL, "months_agree": True, "calendar": "gregorian"}),
     ("وقع الانفجار يوم 23 شوال 1446 هـ الساعة 10:30 في المدينة", {},
      ("2025-04-21T10:30:00", "datetime", False, ()), {
          "digits": "western", "months": SHAWWAL, "months_agree": True, "calendar": "hijri",
