@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +12,17 @@ from hijridate import Gregorian
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from newscrawl.dates import ISSUE_CODES, DateResult, _parse, combine_date_time, parse_date, zones
+from newscrawl.dates import (
+    ISSUE_CODES,
+    DateResult,
+    _parse,
+    combine_date_time,
+    normalize,
+    parse_date,
+    parser,
+    result,
+    zones,
+)
 
 UTC = dt.UTC
 NOW = dt.datetime(2025, 4, 22, 12, 0, 0, tzinfo=UTC)
@@ -547,6 +558,64 @@ def test_fixed_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
     assert first == ("+03:00", dt.timezone(dt.timedelta(hours=3))) and zones.fixed("+", 3, 0) is first
 
 
+def test_no_value_adds_its_issue_once_to_those_found() -> None:
+    assert result.none("ambiguous", {}, ["weekday_mismatch"]).issues == ("weekday_mismatch", "ambiguous")
+    assert result.none("ambiguous", {}, ["ambiguous"]).issues == ("ambiguous",)
+    res = result.none("unparsed", {"k": 1})
+    assert (res.value, res.kind, res.utc, res.issues) == (None, "none", False, ("unparsed",))
+    assert res.findings == {"k": 1}
+
+
+def test_digits_systems() -> None:
+    texts = ("22", "abc", "٢٢", "۲۲", "٢٢ 22", "٢٢ ۲۲", "\ufefb", "")
+    assert [normalize.digits_system(t) for t in texts] == [
+        "western", None, "arabic-indic", "persian", "mixed", "mixed", None, None]
+
+
+def test_presentation_forms_are_read_as_letters() -> None:
+    april = "\ufe87\ufe91\ufeae\ufef3\ufede"  # إبريل in presentation forms (old PDFs, some CMSs)
+    assert parse_date(f"22 {april} 2025").value == "2025-04-22"
+
+
+def test_resolve_tz() -> None:
+    class Keyed(dt.tzinfo):
+        key = "Custom/Zone"
+
+        def utcoffset(self, when: dt.datetime | None) -> dt.timedelta:
+            return dt.timedelta(hours=1)
+
+    keyed = Keyed()
+    assert zones.resolve_tz(keyed) == ("Custom/Zone", keyed)  # a tzinfo is named by its key
+    plus3 = dt.timezone(dt.timedelta(hours=3))
+    assert zones.resolve_tz(plus3) == ("UTC+03:00", plus3)  # else by what it prints
+    riyadh = ZoneInfo("Asia/Riyadh")
+    assert zones.resolve_tz(riyadh) == ("Asia/Riyadh", riyadh)
+    for name in ("UTC", "utc", " utc ", "GMT", "gmt", "Z", "z"):
+        assert zones.resolve_tz(name) is zones.UTC_ZONE, name
+    assert zones.resolve_tz("UTC+3") == ("+03:00", dt.timezone(dt.timedelta(hours=3)))
+    assert zones.resolve_tz("GMT-2:30") == ("-02:30", dt.timezone(-dt.timedelta(hours=2, minutes=30)))
+    assert zones.resolve_tz("+3") == ("+03:00", dt.timezone(dt.timedelta(hours=3)))
+    assert zones.resolve_tz("Asia/Riyadh") == ("Asia/Riyadh", riyadh)
+    for bad in (5, "", "  ", "Mars/Olympus"):
+        with pytest.raises(ValueError, match=f"^unknown time zone: {re.escape(repr(bad))}$"):
+            zones.resolve_tz(bad)  # type: ignore[arg-type]
+
+
+def test_length_limit() -> None:
+    assert "too_long" not in parse_date("x" * parser.MAX_LENGTH).findings
+    res = parse_date("x" * (parser.MAX_LENGTH + 1))
+    assert (res.issues, res.findings) == (("unparsed",), {"too_long": parser.MAX_LENGTH + 1})
+
+
+def test_a_parser_bug_gives_no_value_and_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(text: str) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(parser, "tokenize", broken)
+    res = parse_date("22/04/2025")
+    assert (res.value, res.issues, res.findings) == (None, ("unparsed",), {"error": "RuntimeError: boom"})
+
+
 def test_relative_naive_now_and_default_tz() -> None:
     naive_now = dt.datetime(2025, 4, 22, 15, 0)
     assert parse_date("منذ ساعة", now=naive_now).value == "2025-04-22T14:00:00"
@@ -572,8 +641,10 @@ def test_combine_date_time() -> None:
 
 
 def test_non_string_input() -> None:
-    assert parse_date(None).kind == "none"  # type: ignore[arg-type]
+    res = parse_date(None)  # type: ignore[arg-type]
+    assert (res.kind, res.issues, res.findings) == ("none", ("unparsed",), {})
     assert parse_date(b"22/04/2025").value == "2025-04-22"  # type: ignore[arg-type]
+    assert parse_date(b"\xff 22/04/2025").value == "2025-04-22"  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------
