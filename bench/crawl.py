@@ -27,6 +27,7 @@ if __package__ in (None, ""):
 from bench.common import Replica, command_line, machine, measure, start_replica  # noqa: E402
 from newscrawl.sites import get_site  # noqa: E402
 
+CRAWLS = ("baseline", "arabstoday")
 CRAWL_SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=1",
                   "-s", "LOG_LEVEL=INFO"]
 
@@ -73,7 +74,8 @@ def _crawl_figures(run: Any, pages: int, articles: int, exported: int) -> dict[s
     }
 
 
-def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 2) -> dict[str, Any]:
+def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 2,
+        crawls: tuple[str, ...] = CRAWLS) -> dict[str, Any]:
     replica = start_replica(articles, seed)
     try:
         manifest = replica.manifest("url,section")
@@ -90,6 +92,7 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 
             "arabstoday": ["scrapy", "crawl", "arabstoday",
                            "-a", "sections=" + ",".join(s["key"] for s in sections)],
         }
+        commands = {name: cmd for name, cmd in commands.items() if name in crawls}
         best: dict[str, Any] = {}
         runs: dict[str, list[Any]] = {name: [] for name in commands}
         exported: dict[str, int] = {}
@@ -105,8 +108,6 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 
                     runs[name].append(result)
                     if name not in best or result.wall < best[name].wall:
                         best[name] = result
-        base, ours = best["baseline"], best["arabstoday"]
-        base_n, ours_n = exported["baseline"], exported["arabstoday"]
     finally:
         replica.stop()
     figures = {
@@ -115,10 +116,18 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 
         "articles": len(urls),
         "pages": pages,
         "replica_ceiling_pages_per_s": round(ceiling, 1),
-        "baseline": _crawl_figures(base, pages, len(urls), base_n),
-        "arabstoday": _crawl_figures(ours, pages, len(urls), ours_n),
+        "repeat": repeat,
     }
-    figures["repeat"] = repeat
+    for name, result in best.items():
+        figures[name] = _crawl_figures(result, pages, len(urls), exported[name])
+    if len(best) == len(CRAWLS):
+        _ratios(figures, runs)
+    if not quiet:
+        print_figures(figures)
+    return figures
+
+
+def _ratios(figures: dict[str, Any], runs: dict[str, list[Any]]) -> None:
     # each interleaved pair (baseline run k, arabstoday run k): how much the ratios move on this machine
     figures["pair_ratios_pages_per_s"] = [round(b.wall / o.wall, 3)
                                           for b, o in zip(runs["baseline"], runs["arabstoday"], strict=True)]
@@ -129,9 +138,6 @@ def run(articles: int = 5000, seed: int = 1, quiet: bool = False, repeat: int = 
     # CPU per article page is less sensitive to other load on the machine than wall time
     figures["ratio_cpu_per_article"] = round(figures["baseline"]["cpu_s_per_article"]
                                              / figures["arabstoday"]["cpu_s_per_article"], 3)
-    if not quiet:
-        print_figures(figures)
-    return figures
 
 
 def print_figures(f: dict[str, Any]) -> None:
@@ -141,10 +147,12 @@ def print_figures(f: dict[str, Any]) -> None:
           f" its ceiling with a trivial keep-alive client: {f['replica_ceiling_pages_per_s']} pages/s")
     print(f"{'crawl':<12}{'seconds':>9}{'pages/s':>10}{'articles/s':>12}{'CPU s/article':>15}"
           f"{'peak RSS MB':>13}{'exported':>10}")
-    for name in ("baseline", "arabstoday"):
+    for name in (n for n in CRAWLS if n in f):
         c = f[name]
         print(f"{name:<12}{c['seconds']:>9}{c['pages_per_s']:>10}{c['articles_per_s']:>12}"
               f"{c['cpu_s_per_article']:>15}{c['peak_rss_mb']:>13}{c['exported']:>10}")
+    if "ratio_pages_per_s" not in f:
+        return
     print(f"ratio arabstoday/baseline pages/s: {f['ratio_pages_per_s']} (goal ≥ 0.8; best of"
           f" {f['repeat']} interleaved runs each)")
     print(f"ratio baseline/arabstoday CPU seconds per article page: {f['ratio_cpu_per_article']}")
@@ -157,8 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=2, help="interleaved runs of each crawl; best kept")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--crawls", default=",".join(CRAWLS),
+                        help="which crawls to run (default both; `arabstoday` alone measures memory "
+                             "against N without the baseline's run, no ratio)")
     args = parser.parse_args(argv)
-    figures = run(args.articles, args.seed, repeat=args.repeat)
+    crawls = tuple(c.strip() for c in args.crawls.split(",") if c.strip())
+    if not crawls or set(crawls) - set(CRAWLS):
+        parser.error(f"--crawls: choose among {', '.join(CRAWLS)}")
+    figures = run(args.articles, args.seed, repeat=args.repeat, crawls=crawls)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     return 0
