@@ -101,6 +101,7 @@ def fill_state(tmp_path: Path, site: RunningReplica, state: Path) -> CrawlResult
 # --- status 1 -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_nothing_listening_at_base_url_is_1_and_the_next_run_gets_everything(tmp_path, site):
     state = tmp_path / "state.sqlite"
     down = run_crawl(tmp_path / "down", "-a", f"base_url=http://127.0.0.1:{free_port()}",
@@ -129,6 +130,7 @@ def read_only(path: Path, how: str) -> Iterator[dict[str, Any]]:
         path.chmod(mode)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["mode", "chattr"])
 @pytest.mark.parametrize("what", ["file", "directory"])
 def test_read_only_state_is_refused_before_crawling(tmp_path, site, what, how):
@@ -164,6 +166,7 @@ def test_feed_into_an_unwritable_directory_is_refused_before_crawling(tmp_path, 
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["damaged", "not_sqlite", "foreign"])
 def test_corrupt_or_foreign_state_is_refused_in_one_line(tmp_path, site, kind):
     state = tmp_path / "state.sqlite"
@@ -188,6 +191,7 @@ def test_corrupt_or_foreign_state_is_refused_in_one_line(tmp_path, site, kind):
     assert state.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_feed_storage_failing_at_the_end_is_1_and_the_state_is_not_advanced(tmp_path, site):
     state = tmp_path / "state.sqlite"
     feed = f"ftp://user:secret@127.0.0.1:{free_port()}/items.jsonl"  # nothing listening: the upload fails
@@ -206,6 +210,7 @@ def test_feed_storage_failing_at_the_end_is_1_and_the_state_is_not_advanced(tmp_
     assert_right(again.items(), [a for a in manifest_of(site) if a["section"] in ("syria", "economy")])
 
 
+@pytest.mark.slow
 def test_two_runs_on_one_state_the_second_fails_fast_naming_the_first_or_waits(tmp_path, site):
     state = tmp_path / "state.sqlite"
     proxy = HostileProxy(site.url)
@@ -253,6 +258,7 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 # --- status 3 -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_listing_over_download_maxsize_is_3_for_its_section_and_retried_next_run(tmp_path, site):
     arabstoday = get_site("arabstoday")
     proxy = HostileProxy(site.url)
@@ -312,6 +318,7 @@ def readme_cron_args() -> list[str]:
     return words[words.index("crawl") + 2:]
 
 
+@pytest.mark.slow
 def test_quiet_incremental_hour_of_the_readme_cron_line_is_0_and_silent(tmp_path, site):
     """The README's hourly line, run in a fresh directory: the first hour exports everything, the
     next one (nothing changed) exports nothing, exits 0 and prints nothing for cron to mail."""

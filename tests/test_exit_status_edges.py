@@ -86,6 +86,7 @@ def jsonl_lines(path: Path) -> list[dict[str, Any]]:
 # --- a hostile server ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_empty_article_page_is_3_and_the_next_run_exports_it(tmp_path):
     """A 200 with an empty body where an article should be: not an article with no text."""
     publisher = Tampered({"000002": Page(b"")})
@@ -226,6 +227,7 @@ def test_the_state_failing_during_the_crawl_is_1_and_the_next_run_exports_the_re
 # --- a user's pipeline, a feed exporter that cannot write ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_pipeline_raising_on_one_item_is_3_and_the_next_run_exports_it(tmp_path):
     """After the state pipeline (which has seen the item): the item is not exported, not recorded."""
     state = tmp_path / "state.sqlite"
@@ -239,6 +241,7 @@ def test_a_pipeline_raising_on_one_item_is_3_and_the_next_run_exports_it(tmp_pat
     assert ids(second) == ["000002"]
 
 
+@pytest.mark.slow
 def test_an_item_the_feed_exporter_cannot_write_is_1_and_never_recorded(tmp_path):
     """The exporter raises on one item (Scrapy logs it and goes on) and stores the file with the
     others: the state must not record the missing one as exported, or every later run calls it
@@ -256,6 +259,7 @@ def test_an_item_the_feed_exporter_cannot_write_is_1_and_never_recorded(tmp_path
     assert ids(second) == ["000002"]
 
 
+@pytest.mark.slow
 def test_a_pipeline_that_cannot_open_is_1_in_one_last_line(tmp_path):
     with serve(Publisher([list(IDS)])) as served:
         result = crawl(tmp_path, served, "-s", f"ITEM_PIPELINES={pipelines_with(460)}",
@@ -283,6 +287,7 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(where)], check=True)
 
 
+@pytest.mark.slow
 def test_a_full_disk_under_the_feed_is_1_and_the_state_holds_only_what_was_stored(tmp_path, site, tiny_disk):
     state = tmp_path / "state.sqlite"
     feed = tiny_disk / "items.jsonl"
@@ -337,6 +342,7 @@ def stopped_mid_run(tmp_path: Path, site: RunningReplica, signals: tuple[int, ..
     return status, log.read_text(encoding="utf-8", errors="replace"), feed
 
 
+@pytest.mark.slow
 def test_sigterm_mid_run_is_3_and_the_next_run_exports_the_rest(tmp_path, site):
     status, log, feed = stopped_mid_run(tmp_path, site, (signal.SIGTERM,))
     verdict = report_beside(feed)["verdict"]
@@ -354,6 +360,7 @@ def test_sigterm_mid_run_is_3_and_the_next_run_exports_the_rest(tmp_path, site):
     assert paths(first) | paths(rest.items()) == wanted(site)
 
 
+@pytest.mark.slow
 def test_a_second_sigint_is_1_and_records_nothing_unstored(tmp_path, site):
     """Scrapy's forced, unclean shutdown: no checks run, so nothing vouches for the run (1); the state
     holds nothing that is not in the feed, and the next run exports what it does not hold."""
