@@ -567,9 +567,9 @@ def test_no_value_adds_its_issue_once_to_those_found() -> None:
 
 
 def test_digits_systems() -> None:
-    texts = ("22", "abc", "٢٢", "۲۲", "٢٢ 22", "٢٢ ۲۲", "\ufefb", "")
+    texts = ("22", "abc", "٢٢", "۲۲", "٢٢ 22", "٢٢ ۲۲", "\ufefb", "", "\ufefb 22")
     assert [normalize.digits_system(t) for t in texts] == [
-        "western", None, "arabic-indic", "persian", "mixed", "mixed", None, None]
+        "western", None, "arabic-indic", "persian", "mixed", "mixed", None, None, "western"]
 
 
 def test_presentation_forms_are_read_as_letters() -> None:
@@ -807,6 +807,13 @@ STAMP_EDGES = [
     ("GMT 10:18 1000 الثلاثاء ,22 إبريل", "1000-04-22T10:18:00+00:00"),
     ("GMT 10:18 2999 الثلاثاء ,22 إبريل", "2999-04-22T10:18:00+00:00"),
     ("GMT 10:18 3000 الثلاثاء ,22 إبريل / نيسان", None),
+    # The update stamp: seconds optional, an impossible time is not read.
+    ("آخر تحديث GMT12:58", "12:58:00"),
+    ("GMT23:59:59", "23:59:59"),
+    ("GMT24:00", None),
+    ("GMT12:60", None),
+    ("GMT12:60:00", None),
+    ("GMT12:58:60", None),
 ]
 
 

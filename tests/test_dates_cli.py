@@ -168,7 +168,7 @@ def test_help_states_every_option_and_keeps_the_epilog_lines(capsys: pytest.Capt
                    "reference time for relative and year-less dates: ISO 8601, 'none', or the current time "
                    "(default)", "zone assumed when a string states none (IANA name, UTC, or ±HH:MM)",
                    "write one JSON object per string"):
-        assert phrase in flat, phrase
+        assert f" {phrase} " in f" {flat} ", phrase
     lines = text.splitlines()
     assert all(line in lines for line in EPILOG.splitlines())  # printed as written, not rewrapped
 
@@ -213,6 +213,8 @@ def test_json_keeps_the_input_as_read_without_its_carriage_return() -> None:
     assert status == 0
     inputs = [json.loads(line)["input"] for line in out]
     assert inputs == ["22/04/2025 ", "22/04/2025 X", "\ufffd 22/04/2025\t"]
+    status, out = cli("--json", "--now=none", stdin=b"22/04/2025 X\r")
+    assert [json.loads(line)["input"] for line in out] == ["22/04/2025 X"]
 
 
 def test_defaults_are_the_process_arguments_and_streams(monkeypatch: pytest.MonkeyPatch,

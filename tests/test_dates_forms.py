@@ -257,6 +257,7 @@ LATE = dt.datetime(2025, 4, 22, 22, 0, tzinfo=UTC)  # already the 23rd east of C
 # (text, arguments, (value, kind, utc, issues), findings)
 FINDINGS: list[tuple[str, dict[str, Any], tuple[Any, ...], dict[str, Any]]] = [
     ("10:30", {}, ("10:30:00", "time", False, ()), {"digits": "western"}),
+    ("صباحاً", {}, (None, "none", False, ("unparsed",)), {}),  # a day-part alone: nothing to read
     ("22 أبريل 2025 10:30 بتوقيت القدس", {}, ("2025-04-22T07:30:00+00:00", "datetime", True, ()), {
         "digits": "western", "months": APRIL, "months_agree": True, "zone": "Asia/Jerusalem",
         "zone_source": "stated", "calendar": "gregorian", "local": "2025-04-22T10:30:00"}),
