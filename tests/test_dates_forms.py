@@ -121,6 +121,8 @@ FUTURE_AND_RELATIVE = [  # read with NOW
     ("منذ ساعتين ونصف", "2025-04-22T09:30:00+00:00", ()),
     ("منذ ساعات ونصف", None, ("unparsed",)),
     ("منذ أسبوع ونصف", None, ("unparsed",)),  # half a week: not read rather than read as a week
+    ("منذ 3 أسابيع ونصف", None, ("ambiguous",)),  # its count is then a stray number
+    ("منذ أسبوع ونصف 10:30", None, ("ambiguous",)),  # and its fraction is not attached to the time
     ("منذ ساعة و دقيقتين", "2025-04-22T10:58:00+00:00", ()),
     ("قتل 5 أشخاص منذ ساعة", "2025-04-22T11:00:00+00:00", ()),  # the 5 is not the count
     ("منذ 100 يوم", "2025-01-12", ()),
@@ -196,6 +198,10 @@ BOUNDARIES = [
     ("01:00 | م", None, ("ambiguous",)),  # م after punctuation is not PM for the time before it
     ("01:00 نشر في م", None, ("ambiguous",)),  # nor after a label
     ("GMT 10:18 2025 الثلاثاء ,22 إبريل / كلمة", None, ("ambiguous",)),  # a stamp whose pair is no month
+    ("22 أبريل 0999", None, ("invalid_date",)),  # a year is 1000-2999
+    ("22 أبريل 1000", "1000-04-22", ()),
+    ("22 أبريل 2999", "2999-04-22", ()),
+    ("22 أبريل 3000", None, ("invalid_date",)),
 ]
 
 
