@@ -33,3 +33,48 @@ def test_quick_benchmarks_print_sane_figures(tmp_path):
     for part in (stories["in_process"], stories["crawl"]):
         assert part["true_pairs"] > 0 and 0 < part["precision"] <= 1 and 0 < part["recall"] <= 1
     assert stories["in_process"]["signature_us"] > 0 and stories["crawl"]["ratio_cpu_with_to_without"] > 0
+
+
+def test_dates_interleaved_keeps_the_best_round_of_each_side(monkeypatch):
+    """Our process and dateparser alternate; each side's best round is kept, dateparser's accuracy
+    is over all its strings, and a wrong answer in any round of ours is reported."""
+    from bench import dates
+
+    ours = iter([{"cpu_s": 0.5, "wrong": 0}, {"cpu_s": 0.3, "wrong": 0}, {"cpu_s": 0.4, "wrong": 2}])
+    seen: list[int] = []
+
+    def rate(chunk):
+        seen.append(len(chunk))
+        fast = len(seen) == 2
+        return {"strings": len(chunk), "per_s_wall": 90.0 if fast else 10.0,
+                "per_s_cpu": 100.0 if fast else 20.0, "accuracy": 1.0 if fast else 0.0}
+
+    monkeypatch.setattr(dates, "whole_process", lambda cases: dict(next(ours)))
+    monkeypatch.setattr(dates, "dateparser_rate", rate)
+    best, theirs = dates.interleaved(["x"] * 7, [("s", None, {})] * 7, 3)
+    assert seen == [3, 3, 1]  # every string once, in three turns
+    assert best == {"cpu_s": 0.3, "wrong": 2}
+    assert theirs == {"strings": 7, "rounds": 3, "per_s_wall": 90.0, "per_s_cpu": 100.0,
+                      "accuracy": 3 / 7}
+
+
+def test_crawl_figures_of_the_production_crawl_alone_print_no_ratio(capsys):
+    """``--crawls arabstoday`` (memory against N): its row, no baseline row and no ratio line."""
+    from bench import crawl
+
+    row = {"seconds": 1.0, "pages_per_s": 2.0, "articles_per_s": 1.5, "cpu_s_per_article": 0.01,
+           "peak_rss_mb": 140.0, "exported": 3}
+    crawl.print_figures({"command": "c", "machine": "m", "articles": 3, "pages": 4,
+                         "replica_ceiling_pages_per_s": 9.0, "repeat": 1, "arabstoday": row})
+    out = capsys.readouterr().out
+    assert "arabstoday" in out and "140.0" in out
+    assert "baseline" not in out and "ratio" not in out
+
+
+def test_crawl_refuses_an_unknown_crawl_name(capsys):
+    from bench import crawl
+
+    with pytest.raises(SystemExit) as exited:
+        crawl.main(["--crawls", "nope"])
+    assert exited.value.code == 2
+    assert "--crawls: choose among baseline, arabstoday" in capsys.readouterr().err
