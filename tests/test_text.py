@@ -139,3 +139,19 @@ def test_strip_label_needs_the_label_and_its_dash():
 
 def test_normalize_space_of_nothing_is_empty():
     assert normalize_space("") == "" and normalize_space(None) == ""
+
+
+def test_quick_clean_check_never_skips_dirty_text() -> None:
+    """The isprintable shortcut of normalize_space/strip_controls: over every code point, a text it
+    calls clean is one the full regex path leaves as it is."""
+    from newscrawl import text
+
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        sample = f"a{chr(code)}b"
+        if text._surely_clean(sample):
+            assert text._DIRTY.search(sample) is None, hex(code)
+            assert text._STRIP[False].search(sample) is None, hex(code)
+    assert not text._surely_clean("a  b") and not text._surely_clean("a\ufffdb")
+    assert normalize_space("a\u00a0 b\u200f") == "a b" and strip_controls("a\x1bb\nc", True) == "ab\nc"
