@@ -34,7 +34,7 @@ from typing import Any
 
 # --- normalization ---------------------------------------------------------------------------------
 #: Harakat, shadda, sukun, maddah/hamza marks, superscript alef, Quranic annotation marks, tatweel.
-_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
+_MARK_CHARS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640"
 #: Letter variants written the same way (str.replace per pair: far cheaper than str.translate).
 _VARIANTS: tuple[tuple[str, str], ...] = (
     ("\u0623", "\u0627"), ("\u0625", "\u0627"), ("\u0622", "\u0627"), ("\u0671", "\u0627"),  # أ إ آ ٱ → ا
@@ -48,9 +48,12 @@ _DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)},  # ٠-�
 _HAS_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 #: Invisible format characters: soft hyphen, ALM, zero-width space/ZWNJ/ZWJ, LRM/RLM, bidi embeddings
 #: and isolates, word joiner and invisible operators, BOM.
-_FORMAT = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
-#: A word: letters and digits of any script (punctuation, quotes and symbols separate words).
-_WORD = re.compile(r"[^\W_]+")
+_FORMAT_CHARS = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+#: What is removed before words are cut (marks and format characters are not word characters, and
+#: must not split a word): one regex pass for both.
+_DROPPED = re.compile(f"[{_MARK_CHARS}{_FORMAT_CHARS}]")
+#: What separates words: anything but letters and digits of any script (punctuation, quotes, symbols).
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def normalize_arabic(text: str | None) -> str:
@@ -60,13 +63,14 @@ def normalize_arabic(text: str | None) -> str:
     if not unicodedata.is_normalized("NFKC", text):  # a quick check: most pages are normalized already
         text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
-        text = _MARKS.sub("", _FORMAT.sub("", text))
+        text = _DROPPED.sub("", text)
         for variant, letter in _VARIANTS:
             if variant in text:
                 text = text.replace(variant, letter)
         if _HAS_DIGITS.search(text):
             text = text.translate(_DIGITS)
-    return " ".join(_WORD.findall(text.casefold()))
+    # each run of separators becomes one space: the words (runs of [^\W_]) joined by single spaces
+    return _NON_WORD.sub(" ", text.casefold()).strip(" ")
 
 
 def story_text(title: str | None, body: str | None) -> str:
@@ -102,7 +106,8 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> Any:
     import numpy
 
     # a normalized text's words are separated by spaces: its UTF-8 split there is the words' UTF-8
-    hashes = numpy.array([zlib.crc32(word) for word in text.encode("utf-8").split()], dtype=numpy.uint32)
+    words = text.encode("utf-8").split()
+    hashes = numpy.fromiter(map(zlib.crc32, words), dtype=numpy.uint32, count=len(words))
     if not len(hashes):
         return numpy.zeros(0, dtype=numpy.uint32)
     size = min(size, len(hashes))
