@@ -116,6 +116,31 @@ _PROCESSORS = {name: (_LOADER.get_input_processor(name), _LOADER.get_output_proc
                for name in SCRAPED_FIELDS}
 
 
+def clean_texts(value: str | list[str]) -> list[str]:
+    """The ArticleLoader's input processor, ``MapCompose(normalize_space, drop_empty)``, for text or a
+    list of texts: the non-empty normalized texts (itemloaders' generic machinery costs several calls
+    a value; ``tests/test_extract.py`` checks that the two agree for every scraped field)."""
+    return [text for text in map(normalize_space, (value,) if isinstance(value, str) else value) if text]
+
+
+def _take_first(values: list[str]) -> str:
+    return values[0]  # TakeFirst of clean_texts' output: every value is a non-empty text
+
+
+def _join_paragraphs(values: list[str]) -> str:
+    return "\n\n".join(values)  # the body's Join("\n\n")
+
+
+def _is_text(value: Any) -> bool:
+    """Text or a list of texts, what the page gives (JSON-LD may hold anything else)."""
+    return type(value) is str or (type(value) is list and all(type(v) is str for v in value))
+
+
+#: The same processors, for the values candidates hold (text, or a list of texts).
+_TEXT_PROCESSORS = {name: (clean_texts, _join_paragraphs if name == "body" else _take_first)
+                    for name in SCRAPED_FIELDS}
+
+
 def load_article(
     response: TextResponse, site: SiteDefinition, entry: ListingEntry | None
 ) -> Article:
@@ -141,7 +166,7 @@ def choose(name: str, candidates: tuple[Candidate, ...]) -> tuple[Any, int | Non
             if candidate.value not in ("", [], {}):
                 return candidate.value, position
             continue
-        take_in, take_out = _PROCESSORS[name]
+        take_in, take_out = _TEXT_PROCESSORS[name] if _is_text(candidate.value) else _PROCESSORS[name]
         kept = take_in(candidate.value)
         if kept:
             return take_out(kept), position

@@ -358,3 +358,19 @@ def test_choose_skips_empty_candidates():
 def test_a_page_without_body_text_has_no_body():
     html = "<html><head></head><body><article><h1 class='article-title'>عنوان</h1></article></body></html>"
     assert load_article(at(URL, html), SITE, None)["body"] is None
+
+
+@pytest.mark.parametrize("value", [
+    "", "  ", " عنوان  المقال\u200f ", "a\u00a0b", ["", " أول ", "\n", "ثان\x1b"], [], ["\u200e"],
+    "\ufffd", ["x", "  y  z "],
+])
+def test_text_processors_agree_with_the_article_loader(value: object) -> None:
+    """load_article's shortcut for text candidates gives what the ArticleLoader's processors give."""
+    from newscrawl.extract import _PROCESSORS, _TEXT_PROCESSORS
+
+    for name, (take_in, take_out) in _PROCESSORS.items():
+        fast_in, fast_out = _TEXT_PROCESSORS[name]
+        expected = take_in(value)
+        assert fast_in(value) == expected, name
+        if expected:
+            assert fast_out(fast_in(value)) == take_out(expected), name
