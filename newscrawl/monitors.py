@@ -24,6 +24,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from spidermon import MonitorSuite, monitors
@@ -438,7 +439,19 @@ class _ErrorCounter(logging.Handler):
 class Monitoring(Spidermon):
     """Spidermon's extension (``EXTENSIONS``), its suites' results logged through the ``spidermon``
     logger one line per failed check — the reason, not a traceback of the check's code (a log
-    read in cron mail must not look like a crash) — instead of ``Spider.log()`` (deprecated)."""
+    read in cron mail must not look like a crash) — instead of ``Spider.log()`` (deprecated).
+
+    Its field coverage counts of each item are Spidermon's, computed without reading five settings
+    and wrapping the item in an ItemAdapter per item (see :class:`_Coverage`)."""
+
+    _coverage: _Coverage | None = None
+
+    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
+        coverage = self._coverage
+        if coverage is None:
+            coverage = self._coverage = _Coverage.of(self, spider.crawler.settings)
+        if not coverage.count(item, self.crawler.stats):
+            super().item_scraped(item, response, spider)
 
     def _run_suites(self, spider: Any, suites: list[MonitorSuite]) -> None:
         data = self._generate_data_for_spider(spider)
@@ -468,3 +481,52 @@ class _Result(SpiderMonitorResult):
 
     def log(self, msg: str, level: int = logging.DEBUG) -> None:
         logger.log(level, "%s", msg)
+
+
+class _Coverage:
+    """Spidermon's ``item_scraped`` field counts for what this project exports: a ``scrapy.Item``
+    with no dict field, list fields not counted inside (``SPIDERMON_LIST_FIELDS_COVERAGE_LEVELS`` 0,
+    the default). Anything else is left to Spidermon (:meth:`count` returns False); a test compares
+    the two on the same items."""
+
+    def __init__(self, enabled: bool, skip_none: bool, skip_falsy: bool, skip_values: list[Any]) -> None:
+        self.enabled = enabled
+        self.skip_none = skip_none
+        self.skip_falsy = skip_falsy
+        self.text_skips = frozenset(v for v in skip_values if type(v) is str)
+        self.other_skips = [v for v in skip_values if type(v) is not str]
+
+    @classmethod
+    def of(cls, extension: Spidermon, settings: Any) -> _Coverage:
+        dict_levels = settings.get("SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS", -1)
+        enabled = settings.getint("SPIDERMON_LIST_FIELDS_COVERAGE_LEVELS", 0) <= 0 and not isinstance(
+            dict_levels, dict)
+        return cls(enabled, settings.getbool("SPIDERMON_FIELD_COVERAGE_SKIP_NONE", False),
+                   settings.getbool("SPIDERMON_FIELD_COVERAGE_SKIP_FALSY", True),
+                   extension._get_skip_values_list(settings))
+
+    def count(self, item: Any, stats: Any) -> bool:
+        """Count ``item``'s covered fields as Spidermon would; False when it is not for this path."""
+        if not self.enabled or not isinstance(item, scrapy.Item):
+            return False
+        values = list(item.items())
+        if any(isinstance(value, dict) for _, value in values):
+            return False
+        prefix = f"spidermon_item_scraped_count/{type(item).__name__}"
+        stats.inc_value("spidermon_item_scraped_count")
+        stats.inc_value(prefix)
+        for name, value in values:
+            if value is None:
+                if self.skip_none:
+                    continue
+            elif self.skip_falsy and not value:
+                continue
+            if self._skipped(value):
+                continue
+            stats.inc_value(f"{prefix}/{name}")
+        return True
+
+    def _skipped(self, value: Any) -> bool:
+        if type(value) is str:
+            return value in self.text_skips
+        return any(type(value) is type(skip) and value == skip for skip in self.other_skips)
