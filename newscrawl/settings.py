@@ -109,6 +109,11 @@ FEED_EXPORT_ENCODING = "utf-8"  # Arabic as text, never \u escapes
 FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)  # stable column / key order
 FEED_EXPORT_INDENT = None
 FEED_EXPORTERS = {
+    # Scrapy's JSON exporters, the same bytes, without an ItemAdapter and 25 metadata look-ups a record
+    "json": "newscrawl.exporters.ArticleJsonItemExporter",
+    "jsonlines": "newscrawl.exporters.ArticleJsonLinesItemExporter",
+    "jsonl": "newscrawl.exporters.ArticleJsonLinesItemExporter",
+    "jl": "newscrawl.exporters.ArticleJsonLinesItemExporter",
     "csv": "newscrawl.exporters.ArticleCsvItemExporter",  # related, date_issues: one line per entry
     "xml": "newscrawl.exporters.ArticleXmlItemExporter",  # a null field has no element
 }

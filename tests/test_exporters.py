@@ -7,7 +7,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from newscrawl.exporters import ArticleCsvItemExporter, neutralize_formula
-from newscrawl.items import Article
+from newscrawl.items import ARTICLE_FIELDS, Article
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -46,3 +46,35 @@ def test_the_setting_or_the_feed_option_turns_it_off():
     raw = [{"title": "=1+1", "other_urls": "-x; y", "related": "@خبر | x | "}]
     assert _csv({"NEWSCRAWL_CSV_NEUTRALIZE_FORMULAS": False}) == raw
     assert _csv({}, neutralize_formulas=False) == raw
+
+
+@pytest.mark.parametrize("fields", [list(ARTICLE_FIELDS), ["title", "url", "missing"], None])
+@pytest.mark.parametrize("pair", [("ArticleJsonLinesItemExporter", "JsonLinesItemExporter"),
+                                  ("ArticleJsonItemExporter", "JsonItemExporter")])
+def test_json_exporters_write_scrapys_bytes(pair: tuple[str, str], fields: list[str] | None) -> None:
+    """The JSON exporters' shortcut for Article fields writes what Scrapy's own exporters write."""
+    import scrapy.exporters
+
+    import newscrawl.exporters
+
+    items = [_json_article(url="https://x/1", title="عنوان \"م\"", body="أ\n\nب", related=[{"title": "t"}],
+                           other_urls=None, date_issues=[{"field": "f", "issue": "i", "raw": "r"}]),
+             _json_article(url="https://x/2"), {"url": "https://x/3", "title": "a dict item"}]
+    written = []
+    for exporter_class in (getattr(newscrawl.exporters, pair[0]), getattr(scrapy.exporters, pair[1])):
+        stream = io.BytesIO()
+        exporter = exporter_class(stream, encoding="utf-8", fields_to_export=fields)
+        exporter.start_exporting()
+        for item in items:
+            exporter.export_item(item)
+        exporter.finish_exporting()
+        written.append(stream.getvalue())
+    assert written[0] == written[1]
+    assert "عنوان".encode() in written[0]
+
+
+def _json_article(**values: object) -> Article:
+    item = Article()
+    for name, value in values.items():
+        item[name] = value
+    return item
