@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newscrawl.feeds import feed_slots
-from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.items import ARTICLE_FIELDS, item_values
 from newscrawl.signals import report_built
 from newscrawl.verdict import COMPLETE, decide
 
@@ -101,7 +100,7 @@ class RunReport:
         return cls(crawler)
 
     def item_scraped(self, item: Any) -> None:
-        adapter = ItemAdapter(item)
+        adapter = item_values(item)
         self.items += 1
         self.sections[adapter.get("section") or "(none)"] += 1
         self.changes[adapter.get("change") or "new"] += 1

@@ -8,6 +8,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.items import item_values
 from newscrawl.sites import SiteDefinition, get_site
 from newscrawl.text import strip_controls, strip_label
 
@@ -48,7 +49,7 @@ class TextCleaningPipeline:
 
     def _strip_controls(self, adapter: ItemAdapter) -> None:
         """Every field without control characters; counted per field cleaned."""
-        for name, value in list(adapter.items()):
+        for name, value in list(item_values(adapter.item).items()):
             cleaned = _without_controls(value, multiline=name == "body")
             if cleaned is not value:
                 adapter[name] = cleaned or None  # a field that held only controls holds nothing

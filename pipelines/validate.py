@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
+
+from newscrawl.items import item_values
 
 REQUIRED_FIELDS: tuple[str, ...] = ("url", "title", "body")
 OPTIONAL_FIELDS: tuple[str, ...] = ("subtitle", "author", "dateline", "image_url", "image_caption",
@@ -39,7 +41,7 @@ class ValidationPipeline:
         return cls(crawler.stats, {name: limits[name] for name in limits})
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
+        adapter = item_values(item)
         for name in REQUIRED_FIELDS:
             if not adapter.get(name):
                 self._drop(f"missing_{name}", adapter)
@@ -52,7 +54,7 @@ class ValidationPipeline:
         self.passed += 1
         return item
 
-    def _drop(self, reason: str, adapter: ItemAdapter, detail: str = "") -> None:
+    def _drop(self, reason: str, adapter: Mapping[str, Any], detail: str = "") -> None:
         self.stats.inc_value(f"validation/dropped/{reason}")
         detail = f" ({detail})" if detail else ""
         raise DropItem(f"{reason}{detail}: {adapter.get('url') or '(no url)'}")
@@ -64,7 +66,7 @@ class ValidationPipeline:
             self.stats.inc_value("validation/passed", self.passed)
 
 
-def longest(adapter: ItemAdapter, name: str) -> int:
+def longest(adapter: Mapping[str, Any], name: str) -> int:
     """Length of the text at ``name`` (``field``, or ``field.key`` in each entry of a list of objects,
     the longest of them); 0 when there is none."""
     field, _, key = name.partition(".")
