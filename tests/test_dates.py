@@ -17,6 +17,7 @@ from newscrawl.dates import (
     DateResult,
     _parse,
     combine_date_time,
+    general,
     normalize,
     parse_date,
     parser,
@@ -611,7 +612,7 @@ def test_a_parser_bug_gives_no_value_and_says_why(monkeypatch: pytest.MonkeyPatc
     def broken(text: str) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(parser, "tokenize", broken)
+    monkeypatch.setattr(general, "tokenize", broken)
     res = parse_date("22/04/2025")
     assert (res.value, res.issues, res.findings) == (None, ("unparsed",), {"error": "RuntimeError: boom"})
 

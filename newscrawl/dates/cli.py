@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import json
 import os
 import sys
 from collections.abc import Callable
 from typing import BinaryIO
 
-from newscrawl.dates.parser import parse_date
-from newscrawl.dates.zones import resolve_tz
+from newscrawl.dates.parser import parse
+from newscrawl.dates.zones import Zone, resolve_tz
 
 PROG = "python -m newscrawl.dates"
 DESCRIPTION = "Normalize Arabic news date stamps to ISO 8601."
@@ -76,13 +75,7 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None, stdout: B
     except ValueError:
         return _usage(f"--now {args.now!r} is not an ISO 8601 date-time (or 'none')")
     out = stdout if stdout is not None else sys.stdout.buffer
-    tz = tzpair[1] if tzpair else None
-
-    def answer(line: str) -> str:
-        res = parse_date(line, now=now, default_tz=tz)
-        if args.json:
-            return json.dumps({"input": line, **res.to_json()}, ensure_ascii=False)
-        return res.value or ""
+    answer = _answerer(now, tzpair, args.json)
 
     try:
         if args.strings:
@@ -97,6 +90,18 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None, stdout: B
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _answerer(now: _dt.datetime | None, tzpair: Zone | None, as_json: bool) -> Callable[[str], str]:
+    """What is written for one string: its value (empty: no date) or, with --json, the whole result."""
+    if not as_json:
+        return lambda line: parse(line, now, tzpair).value or ""
+    import json  # only for --json
+
+    def answer(line: str) -> str:
+        return json.dumps({"input": line, **parse(line, now, tzpair).to_json()}, ensure_ascii=False)
+
+    return answer
 
 
 def _usage(message: str) -> int:
@@ -115,7 +120,9 @@ def _filter(reader: BinaryIO, out: BinaryIO, answer: Callable[[str], str]) -> No
         complete, newline, pending = (pending + chunk).rpartition(b"\n")
         if newline:
             lines = complete.decode("utf-8", "replace").split("\n")
-            out.write("".join(answer(line.rstrip("\r")) + "\n" for line in lines).encode("utf-8"))
+            if b"\r" in complete:
+                lines = [line.rstrip("\r") for line in lines]
+            out.write(("\n".join(map(answer, lines)) + "\n").encode("utf-8"))
             out.flush()
     if pending:
         out.write((answer(pending.decode("utf-8", "replace").rstrip("\r")) + "\n").encode("utf-8"))

@@ -1,5 +1,6 @@
 """parse_date: normalize, then the publisher's own stamps by a short path, everything else through the
-tokenizer, the grammar's rules and the composition of their parts."""
+general path (``general.py``: the tokenizer, the grammar's rules and the composition of their parts),
+loaded on first use: a run of publisher stamps starts without it."""
 
 from __future__ import annotations
 
@@ -8,31 +9,31 @@ import re
 from typing import Any
 
 from newscrawl.dates import words as w
-from newscrawl.dates.compose import Reading, compose
-from newscrawl.dates.grammar import read
 from newscrawl.dates.normalize import digits_system, key, normalize_text
 from newscrawl.dates.result import DateResult, lazy_result, none
-from newscrawl.dates.tokens import VOCABULARY, tokenize
+from newscrawl.dates.vocabulary import calendar_names
 from newscrawl.dates.words import WEEKDAY_CANON
 from newscrawl.dates.zones import UTC, UTC_ZONE, Zone, resolve_tz
 
 MAX_LENGTH = 2000  # normalized characters; longer text is not a date stamp
-_DATEISH = frozenset("dynNTrRFp")  # without one of these kinds there is no date to read
 
 # The publisher's stamp, ``GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان``, and its update stamp,
 # ``آخر تحديث GMT12:58:10``: the same result as the general path (a test checks it), a fraction of the
-# work. A stamp printed plainly (ASCII digits, single spaces, names spelled as in the word tables) is
-# matched as it comes, before normalization; any other spelling is matched once normalized.
-_NAME = r"([^ /,،0-9]+(?: [^ /,،0-9]+)?)"
-_STAMP = (r"([0-9]{1,2}):([0-9]{2}) ([0-9]{4}) (?:يوم )?([^ ,،]+) ?[,،] ?([0-9]{1,2}) " + _NAME
+# work. A stamp printed plainly (Western, Eastern Arabic-Indic or Persian digits, which int() reads as
+# normalization would; single spaces; names spelled as in the word tables) is matched as it comes, before
+# normalization; any other spelling is matched once normalized.
+_D = "[0-9\u0660-\u0669\u06f0-\u06f9]"  # the digits normalization maps to 0-9
+_NAME = r"([^ /,،0-9\u0660-\u0669\u06f0-\u06f9]+(?: [^ /,،0-9\u0660-\u0669\u06f0-\u06f9]+)?)"
+_STAMP = (f"({_D}{{1,2}}):({_D}{{2}}) ({_D}{{4}}) (?:يوم )?([^ ,،]+) ?[,،] ?({_D}{{1,2}}) " + _NAME
           + r"(?: ?/ ?" + _NAME + ")?")
 _RAW_STAMP_RE = re.compile(r"(?:GMT|gmt) ?" + _STAMP)
 _STAMP_RE = re.compile(r"gmt ?" + _STAMP)
-_UPDATE = r" ?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?"
+_UPDATE = f" ?({_D}{{1,2}}):({_D}{{2}})(?::({_D}{{2}}))?"
 _RAW_UPDATE_RE = re.compile(r"(?:[آا]خر تحديث:? ?)?(?:GMT|gmt)" + _UPDATE)
 _UPDATE_RE = re.compile(r"(?:اخر تحديث:? ?)?gmt" + _UPDATE)
-# Month and weekday names as the word tables spell them -> their vocabulary entry.
-_RAW_NAMES = {spelling: VOCABULARY[key(spelling)]
+# Month and weekday names, normalized and as the word tables spell them -> their vocabulary entry.
+_NAMES = calendar_names()
+_RAW_NAMES = {spelling: _NAMES[key(spelling)]
               for table in (*w.GREGORIAN_MONTHS.values(), w.WEEKDAYS)
               for spellings in table.values() for spelling in spellings.split("|")}
 
@@ -50,43 +51,41 @@ def parse_date(text: str, *, now: _dt.datetime | None = None,
         text = bytes(text).decode("utf-8", "replace")
     if not isinstance(text, str):
         return none("unparsed", {})
+    return parse(text, now, tzpair)
+
+
+def parse(text: str, now: _dt.datetime | None, tzpair: Zone | None, fast: bool = True) -> DateResult:
+    """parse_date of a ``str`` with its zone resolved (the command line's loop); never raises.
+    ``fast=False`` skips the publisher-stamp path (the tests compare the two)."""
     try:
-        return parse(text, now, tzpair)
+        if fast:
+            m = _RAW_STAMP_RE.fullmatch(text)
+            quick = _full_stamp(m, text, _RAW_NAMES) if m is not None else _update_stamp(text, text, raw=True)
+            if quick is not None:
+                return quick
+        return _normalized(text, now, tzpair, fast)
     except Exception as exc:  # safety net: a parser bug must not stop a crawl
         return none("unparsed", {"error": f"{type(exc).__name__}: {exc}"})
 
 
-def parse(text: str, now: _dt.datetime | None, tzpair: Zone | None, fast: bool = True) -> DateResult:
-    """parse_date without its argument checks; ``fast=False`` skips the publisher-stamp path."""
-    if fast:
-        quick = _publisher_stamp(text, text, raw=True)
-        if quick is not None:
-            return quick
+def _normalized(text: str, now: _dt.datetime | None, tzpair: Zone | None, fast: bool) -> DateResult:
     s = normalize_text(text)
     if not s:
         return none("unparsed", {})
     if len(s) > MAX_LENGTH:
         return none("unparsed", {"too_long": len(s)})
     if fast:
-        quick = _publisher_stamp(s, text, raw=False)
+        m = _STAMP_RE.fullmatch(s)
+        quick = _full_stamp(m, text, _NAMES) if m is not None else _update_stamp(s, text, raw=False)
         if quick is not None:
             return quick
-    findings: dict[str, Any] = {}
-    digits = digits_system(text)
-    if digits:
-        findings["digits"] = digits
-    tokens = tokenize(s)
-    if _DATEISH.isdisjoint(tokens.kinds):
-        return none("unparsed", findings)
-    return compose(Reading(tokens, read(tokens), findings, now, tzpair))
+    from newscrawl.dates.general import read_general  # loaded on first use (see the module docstring)
+
+    return read_general(s, text, now, tzpair)
 
 
-def _publisher_stamp(s: str, text: str, raw: bool) -> DateResult | None:
-    """The publisher's two stamps in ``s`` (``text`` as it came, or normalized); None defers to the
-    general path (which reads them too)."""
-    m = (_RAW_STAMP_RE if raw else _STAMP_RE).fullmatch(s)
-    if m is not None:
-        return _full_stamp(m, text, _RAW_NAMES if raw else VOCABULARY)
+def _update_stamp(s: str, text: str, raw: bool) -> DateResult | None:
+    """The update stamp in ``s`` (``text`` as it came, or normalized); None defers to the general path."""
     m = (_RAW_UPDATE_RE if raw else _UPDATE_RE).fullmatch(s)
     if m is None:
         return None
@@ -100,11 +99,13 @@ def _publisher_stamp(s: str, text: str, raw: bool) -> DateResult | None:
 
 
 def _full_stamp(m: re.Match[str], text: str, names: dict[str, tuple[str, Any]]) -> DateResult | None:
+    """The publisher's stamp matched in ``m``; None (the general path decides) when its names are not a
+    weekday and one month, or its numbers not a date."""
     h, mi, y, weekday, d, n1, n2 = m.groups()
     wd = names.get(weekday)
     first = names.get(n1)
-    second = names.get(n2) if n2 is not None else first
-    if wd is None or wd[0] != "W" or first is None or first[0] != "M" or second is None or second[0] != "M":
+    second = first if n2 is None else names.get(n2)
+    if wd is None or first is None or second is None or wd[0] != "W" or first[0] != "M" or second[0] != "M":
         return None
     month, year = first[1][0], int(y)
     if second[1][0] != month or not 1000 <= year <= 2999:
@@ -113,12 +114,14 @@ def _full_stamp(m: re.Match[str], text: str, names: dict[str, tuple[str, Any]]) 
         dt = _dt.datetime(year, month, int(d), int(h), int(mi), tzinfo=UTC)
     except ValueError:
         return None
-    day = dt.date()
     months = (first[1], second[1]) if n2 is not None else (first[1],)
-    seen, expected = wd[1][0], day.weekday()
-    issues = () if seen == expected else ("weekday_mismatch",)
-    value = f"{year:04d}-{month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:00+00:00"
-    return lazy_result(value, "datetime", dt, day, dt.timetz(), True, issues,
+    seen, expected = wd[1][0], dt.weekday()
+    # The value from the digits as printed when they are ASCII (a third of the cost of formatting the
+    # datetime), else from the datetime.
+    value = f"{y}-{month:02d}-{d:0>2}T{h:0>2}:{mi}:00+00:00" if (y + d + h + mi).isascii() \
+        else dt.isoformat()
+    return lazy_result(value, "datetime", dt, dt.date(), dt.timetz(), True,
+                       () if seen == expected else ("weekday_mismatch",),
                        lambda: _stamp_findings(text, months, seen, expected))
 
 

@@ -1,7 +1,8 @@
 """The words of dates, as data: each table maps a spelling to what it means.
 
-Spellings are written as a reader would type them; :data:`VOCABULARY` holds their normalized form
-(:func:`~newscrawl.dates.normalize.key`) with the token kind the grammar reads (see ``tokens.py``).
+Spellings are written as a reader would type them; :mod:`~newscrawl.dates.vocabulary` holds their
+normalized form (:func:`~newscrawl.dates.normalize.key`) with the token kind the grammar reads (see
+``tokens.py``).
 A new spelling is one more entry here.
 """
 
