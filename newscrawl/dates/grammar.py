@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from newscrawl.dates.tokens import Tokens
@@ -29,22 +28,25 @@ HOURS: dict[str | None, dict[int, int]] = {
 INSTANTS = {"midnight": 0, "midday": 12}  # day-parts that are a time by themselves
 
 
-@dataclass(slots=True)
 class Parts:
     """What the rules found in one string."""
 
-    greg: list[tuple[_dt.date | None, tuple[int, int], bool]] = field(default_factory=list)
-    hijri: list[tuple[_dt.date, tuple[int, int, int]]] = field(default_factory=list)
-    hijri_partial: list[tuple[int, int]] = field(default_factory=list)  # month, day: no year
-    times: list[tuple[int, int, int]] = field(default_factory=list)
-    rels: list[tuple[str, int | None, int]] = field(default_factory=list)  # unit, amount, ±1
-    rdays: list[tuple[Any, ...]] = field(default_factory=list)
-    months_seen: list[dict[str, Any]] = field(default_factory=list)
-    leftover: list[int] = field(default_factory=list)
-    invalid: bool = False
-    mismatch: str | None = None  # month_pair_mismatch, month_number_mismatch
-    month_number: int | None = None  # حزيران (6)
-    ambiguous_numeric: str | None = None  # a numeric date whose calendar is not stated
+    __slots__ = ("greg", "hijri", "hijri_partial", "times", "rels", "rdays", "months_seen", "leftover",
+                 "invalid", "mismatch", "month_number", "ambiguous_numeric")
+
+    def __init__(self) -> None:
+        self.greg: list[tuple[_dt.date | None, tuple[int, int], bool]] = []
+        self.hijri: list[tuple[_dt.date, tuple[int, int, int]]] = []
+        self.hijri_partial: list[tuple[int, int]] = []  # month, day: no year
+        self.times: list[tuple[int, int, int]] = []
+        self.rels: list[tuple[str, int | None, int]] = []  # unit, amount, ±1
+        self.rdays: list[tuple[Any, ...]] = []
+        self.months_seen: list[dict[str, Any]] = []
+        self.leftover: list[int] = []
+        self.invalid = False
+        self.mismatch: str | None = None  # month_pair_mismatch, month_number_mismatch
+        self.month_number: int | None = None  # حزيران (6)
+        self.ambiguous_numeric: str | None = None  # a numeric date whose calendar is not stated
 
 
 Rule = Callable[[Tokens, int, int, Parts], bool]  # False: the tokens are not what the shape says

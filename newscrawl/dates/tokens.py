@@ -38,7 +38,6 @@ may stand anywhere), labels («تاريخ النشر») are dropped. A unit word
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from newscrawl.dates.vocabulary import vocabulary
@@ -47,34 +46,37 @@ from newscrawl.dates.zones import UTC_ZONE, Zone, fixed, named
 VOCABULARY = vocabulary()
 LONGEST = max(s.count(" ") + 1 for s in VOCABULARY)
 
-_SCAN = re.compile(
-    r"(?P<N>(?<![0-9])(?<![0-9][/.\-])[0-9]{1,4}(?P<sep>[/.\-])[0-9]{1,2}(?P=sep)[0-9]{1,4}"
-    r"(?![0-9])(?![/.\-][0-9]))"
-    r"|(?P<T>(?<![0-9:.])(?P<th>[0-9]{1,2}):(?P<tmi>[0-9]{2})(?::(?P<ts>[0-9]{2})(?:\.[0-9]{1,9})?)?"
-    r"(?![0-9:])(?P<to>z(?![a-z])| ?[+-][0-9]{1,2}(?::?[0-9]{2})?(?![0-9:/.\-]))?)"
-    r"|(?P<G>(?<![a-z])(?:gmt|utc)(?![a-z])(?: ?(?P<gs>[+-])(?P<gh>[0-9]{1,2})(?::?(?P<gm>[0-9]{2}))?"
-    r"(?![0-9:]))?)"
-    r"|(?P<O>[0-9]{1,2})(?:st|nd|rd|th)(?![a-z])"
-    r"|(?P<o>(?<!\w)[+-][0-9]{1,2}(?::?[0-9]{2})?(?![0-9:/.\-]))"
-    r"|(?P<D>[0-9]+)"
-    r"|(?P<w>[^\W\d_]+(?:\.[^\W\d_]+)*\.?)"
-    r"|(?P<P>[()\[\]/\-])"
-)
+# One pattern per token kind; the scanner tries a kind only where its first character can start it.
+_NUMERIC = (r"(?P<N>(?<![0-9])(?<![0-9][/.\-])[0-9]{1,4}(?P<sep>[/.\-])[0-9]{1,2}(?P=sep)[0-9]{1,4}"
+            r"(?![0-9])(?![/.\-][0-9]))")
+_CLOCK = (r"(?P<T>(?<![0-9:.])(?P<th>[0-9]{1,2}):(?P<tmi>[0-9]{2})(?::(?P<ts>[0-9]{2})(?:\.[0-9]{1,9})?)?"
+          r"(?![0-9:])(?P<to>z(?![a-z])| ?[+-][0-9]{1,2}(?::?[0-9]{2})?(?![0-9:/.\-]))?)")
+_ORDINAL = r"(?P<O>[0-9]{1,2})(?:st|nd|rd|th)(?![a-z])"
+_NUMBER = r"(?P<D>[0-9]+)"
+_GMT = (r"(?P<G>(?<![a-z])(?:gmt|utc)(?![a-z])(?: ?(?P<gs>[+-])(?P<gh>[0-9]{1,2})(?::?(?P<gm>[0-9]{2}))?"
+        r"(?![0-9:]))?)")
+_WORD = r"(?P<w>[^\W\d_]+(?:\.[^\W\d_]+)*\.?)"
+_OFFSET = r"(?P<o>(?<!\w)[+-][0-9]{1,2}(?::?[0-9]{2})?(?![0-9:/.\-]))"
+_PUNCTUATION = r"(?P<P>[()\[\]/\-])"
+_SCAN = re.compile(f"(?=[0-9])(?:{_NUMERIC}|{_CLOCK}|{_ORDINAL}|{_NUMBER})|(?=[^\\W\\d_])(?:{_GMT}|{_WORD})"
+                   f"|(?=[-+]){_OFFSET}|{_PUNCTUATION}")
 _BRACKETS = {"[": "(", "]": ")"}
 ATTACHING = "pqmfo"  # kinds that attach to the time (or year) just before them: apart, they are "x"
 
 
-@dataclass(slots=True)
 class Tokens:
     """The kinds (one letter per token), their values, and what stands apart from them."""
 
-    kinds: list[str] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)
-    weekdays: list[tuple[int, str]] = field(default_factory=list)
-    zones: list[Zone] = field(default_factory=list)
-    prose: bool = False  # a word that is not a date word: the string is running text
-    bad_offset: bool = False  # a UTC offset beyond ±14 hours
-    apart: bool = False  # a label or punctuation other than ()/- stands before the next token
+    __slots__ = ("kinds", "values", "weekdays", "zones", "prose", "bad_offset", "apart")
+
+    def __init__(self) -> None:
+        self.kinds: list[str] = []
+        self.values: list[Any] = []
+        self.weekdays: list[tuple[int, str]] = []
+        self.zones: list[Zone] = []
+        self.prose = False  # a word that is not a date word: the string is running text
+        self.bad_offset = False  # a UTC offset beyond ±14 hours
+        self.apart = False  # a label or punctuation other than ()/- stands before the next token
 
     def push(self, kind: str, value: Any = None) -> None:
         if self.apart and kind in ATTACHING:
@@ -91,10 +93,12 @@ def tokenize(s: str) -> Tokens:
     run_apart = False
     end = 0
     for m in _SCAN.finditer(s):
-        apart = not s.startswith(" " * (m.start() - end), end) if m.start() > end else False
-        end_before, end = end, m.end()
+        start = m.start()
+        gap = start - end  # what lies between this token and the previous one
+        apart = gap > 0 and (s[end] != " " if gap == 1 else not s.startswith(" " * gap, end))
+        end = m.end()
         if m.lastgroup == "w":
-            if run and (apart or m.start() != end_before + 1):
+            if run and (apart or gap != 1):
                 _words(run, run_apart, out)
                 run = []
             if not run:
