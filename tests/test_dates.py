@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from hijridate import Gregorian
+from hijridate import Gregorian, Hijri
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from newscrawl.dates import (
     _parse,
     combine_date_time,
     general,
+    grammar,
     normalize,
     parse_date,
     parser,
@@ -808,6 +810,13 @@ STAMP_EDGES = [
     ("GMT 10:18 1000 الثلاثاء ,22 إبريل", "1000-04-22T10:18:00+00:00"),
     ("GMT 10:18 2999 الثلاثاء ,22 إبريل", "2999-04-22T10:18:00+00:00"),
     ("GMT 10:18 3000 الثلاثاء ,22 إبريل / نيسان", None),
+    # Digits other than ASCII, read as printed; one-digit day and hour padded in the value.
+    ("GMT ١٠:١٨ ٢٠٢٥ الثلاثاء ,٢٢ إبريل / نيسان", "2025-04-22T10:18:00+00:00"),
+    ("GMT ۱۰:۱۸ ۲۰۲۵ الثلاثاء ,۲۲ إبريل / نيسان", "2025-04-22T10:18:00+00:00"),
+    ("GMT 10:١٨ 2025 الأربعاء ,2 إبريل", "2025-04-02T10:18:00+00:00"),
+    ("GMT 9:05 2025 الأربعاء ,2 إبريل", "2025-04-02T09:05:00+00:00"),
+    ("GMT 9:05 2025 الخميس ,2 إبريل", "2025-04-02T09:05:00+00:00"),  # weekday_mismatch
+    ("آخر تحديث GMT١٢:٥٨:١٠", "12:58:10"),
     # The update stamp: seconds optional, an impossible time is not read.
     ("آخر تحديث GMT12:58", "12:58:00"),
     ("GMT23:59:59", "23:59:59"),
@@ -848,6 +857,16 @@ def test_hijri_roundtrip(day: dt.date, data: st.DataObject) -> None:
     res = parse_date(text)
     assert res.value == day.isoformat(), (text, res)
     assert res.issues == ()
+
+
+def test_hijri_conversion_equals_hijridate_on_every_day_of_its_table() -> None:
+    # grammar reads hijridate's table of month starts directly; hijridate's own objects are the reference.
+    for year, month, day in itertools.product(range(1341, 1503), range(14), range(32)):
+        try:
+            expected = Hijri(year, month, day).to_gregorian()
+        except (ValueError, OverflowError):
+            expected = None
+        assert grammar.hijri_to_gregorian(year, month, day) == expected, (year, month, day)
 
 
 ZONES = {

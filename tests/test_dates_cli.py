@@ -354,3 +354,14 @@ def test_streaming_one_line_at_a_time() -> None:
         timer.cancel()
         if proc.poll() is None:
             proc.kill()
+
+
+def test_publisher_stamps_start_without_the_general_path() -> None:
+    # Start-up is a large share of a run over publisher stamps (bench.dates): the command line loads the
+    # tokenizer, the grammar and their vocabulary only when a string needs them, and no dataclasses.
+    code = ("import sys\nfrom newscrawl.dates import main\n"
+            "main(['GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان'])\n"
+            "print(sorted(m for m in ('newscrawl.dates.tokens', 'newscrawl.dates.general', 'dataclasses')"
+            " if m in sys.modules))\nmain(['22/04/2025'])\nprint('newscrawl.dates.general' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True).stdout.decode()
+    assert out.split("\n")[:-1] == ["2025-04-22T10:18:00+00:00", "[]", "2025-04-22", "True"]

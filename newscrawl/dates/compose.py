@@ -154,9 +154,14 @@ def _distinct(r: Reading) -> str | None:
     p = r.parts
     if len(p.greg) > 1 and len({g[0] if g[0] is not None else g[1] for g in p.greg}) > 1:
         return "ambiguous"
-    if len(set(p.times)) > 1 or len({h[0] for h in p.hijri}) > 1 or len(set(p.rdays)) > 1:
+    # Sets built only when there are two or more: most strings state one of each.
+    if len(p.times) > 1 and len(set(p.times)) > 1:
         return "ambiguous"
-    zones = {z[0] for z in r.tokens.zones}
+    if len(p.hijri) > 1 and len({h[0] for h in p.hijri}) > 1:
+        return "ambiguous"
+    if len(p.rdays) > 1 and len(set(p.rdays)) > 1:
+        return "ambiguous"
+    zones = {z[0] for z in r.tokens.zones} if len(r.tokens.zones) > 1 else ()
     if len(zones) > 1:
         r.findings["zones"] = sorted(zones)
         return "ambiguous"

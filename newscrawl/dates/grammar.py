@@ -251,13 +251,21 @@ def safe_date(y: int, m: int, d: int) -> _dt.date | None:
         return None
 
 
-def hijri_to_gregorian(year: int, month: int, day: int) -> _dt.date | None:
-    from hijridate import Hijri  # only for Hijri dates: not loaded by every command-line start
+RJD_TO_ORDINAL = 2400000 - 1721425  # reduced Julian day -> proleptic Gregorian ordinal
 
-    try:
-        return Hijri(year, month, day).to_gregorian()
-    except (ValueError, OverflowError, TypeError):
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> _dt.date | None:
+    """An Umm al-Qura date in the Gregorian calendar (None outside hijridate's table, or a day its month
+    does not have), read from hijridate's table of month starts: its date objects cost ten times that."""
+    from hijridate import ummalqura  # only for Hijri dates: not loaded by every command-line start
+
+    starts = ummalqura.MONTH_STARTS
+    index = (year - 1) * 12 + month - 1 - ummalqura.HIJRI_OFFSET
+    if not 1 <= month <= 12 or not 0 <= index < len(starts) - 1:
         return None
+    if not 1 <= day <= starts[index + 1] - starts[index]:
+        return None
+    return _dt.date.fromordinal(starts[index] + day - 1 + RJD_TO_ORDINAL)
 
 
 def two_digit_year(yy: int) -> int:

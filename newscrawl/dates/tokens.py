@@ -168,20 +168,27 @@ def _offset(sign: str, hours: int, minutes: int, out: Tokens) -> Zone | None:
 def _words(run: list[str], apart: bool, out: Tokens) -> None:
     """Match a run of words against the vocabulary, longest phrase first."""
     out.apart = out.apart or apart
+    n = len(run)
     i = 0
-    while i < len(run):
-        for size in range(min(LONGEST, len(run) - i), 0, -1):
-            found = VOCABULARY.get(" ".join(run[i:i + size]) if size > 1 else run[i])
-            if found is None and size == 1 and "." in run[i]:
-                found = VOCABULARY.get(run[i].replace(".", ""))
+    while i < n:
+        size = min(LONGEST, n - i)
+        while size > 1:
+            found = VOCABULARY.get(" ".join(run[i:i + size]))
             if found is not None:
-                _word(found[0], found[1], out)
-                i += size
                 break
+            size -= 1
         else:
+            word = run[i]
+            found = VOCABULARY.get(word)
+            if found is None and "." in word:
+                found = VOCABULARY.get(word.replace(".", ""))
+        if found is None:
             out.prose = True
             out.push("X")
             i += 1
+        else:
+            _word(found[0], found[1], out)
+            i += size
 
 
 def _word(kind: str, value: Any, out: Tokens) -> None:
