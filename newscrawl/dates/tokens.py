@@ -97,7 +97,8 @@ def tokenize(s: str) -> Tokens:
         gap = start - end  # what lies between this token and the previous one
         apart = gap > 0 and (s[end] != " " if gap == 1 else not s.startswith(" " * gap, end))
         end = m.end()
-        if m.lastgroup == "w":
+        group = m.lastgroup
+        if group == "w":
             if run and (apart or gap != 1):
                 _words(run, run_apart, out)
                 run = []
@@ -108,6 +109,12 @@ def tokenize(s: str) -> Tokens:
         if run:
             _words(run, run_apart, out)
             run = []
+        if group == "D":  # a number, the commonest token after words: never attaching, so never "x"
+            digits = m.group()
+            out.apart = False
+            out.kinds.append("d" if len(digits) <= 2 else "y" if len(digits) == 4 else "n")
+            out.values.append(int(digits))
+            continue
         out.apart = out.apart or apart
         _token(m, out)
     if run:
@@ -119,9 +126,6 @@ def _token(m: re.Match[str], out: Tokens) -> None:
     g = m.lastgroup
     if g == "T":
         _time(m, out)
-    elif g == "D":
-        digits = m.group()
-        out.push("d" if len(digits) <= 2 else "y" if len(digits) == 4 else "n", int(digits))
     elif g == "N":
         out.push("N", m.group("N").split(m.group("sep")))
     elif g == "G":
