@@ -541,6 +541,36 @@ def test_a_naive_datetime_has_its_date_and_time() -> None:
     assert (res.date, res.time, res.utc) == (dt.date(2025, 4, 22), dt.time(10, 18), False)
 
 
+def test_a_result_is_a_read_only_value() -> None:
+    day = dt.date(2025, 4, 22)
+    built = DateResult("2025-04-22", "date", date=day)
+    assert (built.value, built.kind, built.datetime, built.date, built.time, built.utc, built.issues,
+            built.findings) == ("2025-04-22", "date", None, day, None, False, (), {})
+    assert parse_date("22/04/2025") == DateResult("2025-04-22", "date", None, day, None, False, (),
+                                                  {"digits": "western", "calendar": "gregorian"})
+    assert built == DateResult("2025-04-22", "date", None, day, None, False, (), {})
+    assert built != DateResult("2025-04-22", "date", date=dt.date(2025, 4, 23))
+    assert built != DateResult("2025-04-22", "date", date=day, issues=("weekday_mismatch",))
+    assert built != DateResult("2025-04-22", "date", date=day, findings={"digits": "western"})
+    assert built != "2025-04-22" and built != ("2025-04-22", "date")
+    for name in result.FIELDS:
+        with pytest.raises(AttributeError, match=f"read-only: cannot set '{name}'"):
+            setattr(built, name, None)
+        with pytest.raises(AttributeError, match=f"read-only: cannot delete '{name}'"):
+            delattr(built, name)
+    assert built.value == "2025-04-22"
+    with pytest.raises(TypeError):
+        hash(built)
+    assert repr(built) == ("DateResult(value='2025-04-22', kind='date', datetime=None, "
+                           "date=datetime.date(2025, 4, 22), time=None, utc=False, issues=(), findings={})")
+    assert bool(built) and not DateResult(None, "none")
+    match parse_date("GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان"):
+        case DateResult(value, kind, moment, _, _, utc):
+            assert (value, kind, moment.hour, utc) == ("2025-04-22T10:18:00+00:00", "datetime", 10, True)
+        case _:
+            pytest.fail("a result matches its fields by position")
+
+
 def test_a_result_has_no_other_attributes() -> None:
     stamp = parse_date("GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان")  # findings worked out when read
     with pytest.raises(AttributeError, match="^nonexistent$"):
