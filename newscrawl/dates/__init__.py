@@ -7,8 +7,11 @@ is its command line (:mod:`newscrawl.dates.cli`).
 How it reads (one module each): ``normalize`` (one spelling of digits and letters),
 ``words`` (the word tables: months of each regional system, Hijri months,
 weekdays, day-parts, number words, relative words, labels) and ``zones``,
-``tokens`` (the tokenizer), ``grammar`` (small rules, each recognising one
-shape), ``compose`` (the checks and the value), ``parser`` (the entry point).
+``vocabulary`` (every spelling of the tables -> its token kind), ``tokens`` (the
+tokenizer), ``grammar`` (small rules, each recognising one shape), ``compose``
+(the checks and the value), ``general`` (the three in a row), ``parser`` (the
+entry point: the publisher's stamps by a short path, anything else through
+``general``, which is loaded on first use).
 
 Normalized values (always zero-padded, always with seconds):
 
