@@ -164,12 +164,16 @@ class DiscoveryMixin:
                                      callback=self.parse_listing, errback=self.on_error,  # type: ignore[attr-defined]
                                      cb_kwargs={"section": section, "page": 1}, priority=DISCOVERY_PRIORITY)
 
-    def note_links(self, site: SiteDefinition, entries: list[ListingEntry]) -> None:
+    def note_links(self, site: SiteDefinition, entries: list[ListingEntry],
+                   keys: list[Any] | None = None) -> None:
         """Remember every URL a listing page names an article under, before any of it is requested,
-        so the article's ``other_urls`` has the page's mirror and AMP links whatever their order."""
+        so the article's ``other_urls`` has the page's mirror and AMP links whatever their order.
+        ``keys``: the entries' :func:`article_key`, when already computed."""
         stats = self.crawler.stats
-        for entry in entries:
-            if article_key(site, entry.url) is None:
+        if keys is None:
+            keys = [article_key(site, entry.url) for entry in entries]
+        for entry, key in zip(entries, keys, strict=True):
+            if key is None:
                 continue
             self._note_url(site, entry.url)
             kind = self.network.is_copy(entry.url)

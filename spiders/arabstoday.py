@@ -179,31 +179,24 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         site = self.site_of(response.url)
         seen = self._listed.setdefault((site.key, section.key), IdentitySet())
         new_entries = 0
-        entries = listing_entries(response, site, section, root)
-        self.note_links(site, entries)  # the page's mirror and AMP links, for other_urls
+        entries = listing_entries(response, site, section, root)  # each entry's site is the listing's
+        keys = [article_key(site, entry.url) for entry in entries]  # once an entry (a regex match each)
+        self.note_links(site, entries, keys)  # the page's mirror and AMP links, for other_urls
         section_id = response.meta.get(SECTION_META) or f"{site.key}/{section.key}"
-        articles = sum(1 for entry in entries if article_key(site, entry.url) is not None)
+        articles = sum(1 for key in keys if key is not None)
         self.crawler.stats.inc_value(f"sections/listed/{section_id}", articles)  # reached if > 0
         if self.incremental:  # their states at once: one round trip to a shared (Redis) state
-            self.incremental.prefetch(self._listed_identities(entries))
-        for entry in entries:
+            self.incremental.prefetch([key_identity(site, key) for key in keys if key is not None])
+        for entry, key in zip(entries, keys, strict=True):
             if self.args.since and self._older_than_since(entry):
                 stop = True
                 continue
-            key = article_key(site, entry.url)
             if key is not None and seen.add(key_identity(site, key)):
                 new_entries += 1
-            request = self._article_request(entry)
+            request = self._article_request(entry, site, key)
             if request is not None:
                 yield request
         yield from self._next_listing(response, site, section, page, root, stop, new_entries)
-
-    def _listed_identities(self, entries: list[ListingEntry]) -> Iterator[str]:
-        for entry in entries:
-            site = self.site_of(entry.url, entry)
-            key = article_key(site, entry.url)
-            if key is not None:
-                yield key_identity(site, key)
 
     def _next_listing(self, response: TextResponse, site: Any, section: Section, page: int, root: Any,
                       stop: bool, new_entries: int) -> Iterator[scrapy.Request]:
@@ -298,9 +291,12 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
                               cb_kwargs={"section": section, "page": page},
                               meta=self.render_plan.listing_meta(section), priority=DISCOVERY_PRIORITY)
 
-    def _article_request(self, entry: ListingEntry) -> scrapy.Request | None:
-        site = self.site_of(entry.url, entry)
-        key = article_key(site, entry.url)
+    def _article_request(self, entry: ListingEntry, site: Any = None,
+                         key: tuple[str, str] | None | bool = False) -> scrapy.Request | None:
+        """The request of a listed article, or None; ``site`` and ``key`` (its :func:`article_key`)
+        when the caller has them already (a listing page computes each entry's once)."""
+        site = self.site_of(entry.url, entry) if site is None else site
+        key = article_key(site, entry.url) if key is False else key
         if key is None:
             self.crawler.stats.inc_value("listing/not_an_article_link")
             return None
