@@ -177,7 +177,7 @@ EXTENSIONS = {
 # Python's garbage collector (newscrawl/collector.py): the objects alive at spider open (Scrapy,
 # Twisted, numpy, the project) frozen out of its full collections, and its thresholds
 # (gc.set_threshold; empty: Python's 700, 10, 10). Measured on a 2,000-article crawl: the collector
-# took ~11 % of the crawl's CPU with Python's defaults, ~3 % with these.
+# took ~11 % of the crawl's CPU with Python's defaults, ~4 % with these.
 NEWSCRAWL_GC_FREEZE = True
 NEWSCRAWL_GC_THRESHOLD: list[int] = [5000, 10, 10]
 # A progress line every this many seconds (pages, articles exported, rate, failures; percent and ETA
