@@ -37,8 +37,8 @@ from typing import Any
 
 import redis
 
-from newscrawl.signature import Signature
-from newscrawl.stories import MAX_CANDIDATES, Assignment, Decision, Member
+from newscrawl.signature import CONTAINMENT_MIN, JACCARD_MIN, MIN_SHARED, Signature
+from newscrawl.stories import MAX_CANDIDATES, STORY_ID_DIGITS, Assignment, Decision, Member, decide
 
 DEFAULT_PREFIX = "newscrawl:state:story"
 _SEP = b"\x1f"
@@ -120,6 +120,104 @@ if ARGV[7] ~= '' then put(ARGV[7]) end
 return {'w'}
 """
 
+# The standard decision (:func:`newscrawl.stories.decide`) made on the server, and written: one round
+# trip per article whatever the index holds, atomic by construction. The same steps as the Python
+# one, on what the script above reads: the article's own member ("known": its story, rewritten only if
+# its text changed), its exact twin ("exact"), else the at most ARGV[5] members sharing the most
+# bands (most bands first, then the oldest), checked as :func:`newscrawl.signature.near_copy` does
+# from the estimated Jaccard similarity (equal sketch slots / slots), the first best one ("near"),
+# else a new story named by its exact hash ("original"). ARGV: 6 shingle count, 7 sketch, 8 story id
+# digits, 9 JACCARD_MIN, 10 CONTAINMENT_MIN, 11 MIN_SHARED. Returns {match, story, copy of, equal
+# slots (-1: the same text), slots}.
+_ASSIGN = _COMMON + """
+local SEP = string.char(31)
+local function fields(raw)  -- identity, story, copy of, exact, size, sketch of a packed member
+  local out, pos = {}, 1
+  for _ = 1, 5 do
+    local stop = string.find(raw, SEP, pos, true)
+    out[#out + 1] = string.sub(raw, pos, stop - 1)
+    pos = stop + 1
+  end
+  out[6] = string.sub(raw, pos)
+  return out
+end
+local function member_of(n)
+  if not n then return nil end
+  local raw = redis.call('HGET', KEYS[2], n)
+  if not raw then return nil end
+  return fields(raw)
+end
+local function write(story, copy_of)
+  put(table.concat({ARGV[2], story, copy_of, ARGV[3], ARGV[6], ARGV[7]}, SEP))
+end
+local own = member_of(redis.call('HGET', KEYS[1], ARGV[2]))
+if own then
+  if own[4] ~= ARGV[3] then write(own[2], own[3]) end
+  return {'known', own[2], own[3], 0, 0}
+end
+local twin = member_of(redis.call('HGET', KEYS[3], ARGV[3]))
+if twin then
+  local origin = twin[3]
+  if origin == '' then origin = twin[1] end
+  write(twin[2], origin)
+  return {'exact', twin[2], origin, 0, 0}
+end
+local counts, numbers = {}, {}
+for _, band in ipairs(bands) do
+  local postings = redis.call('HGET', band[1], band[2])
+  if postings then
+    for n in string.gmatch(postings, '%d+') do
+      if not counts[n] then numbers[#numbers + 1] = n; counts[n] = 0 end
+      counts[n] = counts[n] + 1
+    end
+  end
+end
+table.sort(numbers, function(a, b)
+  if counts[a] ~= counts[b] then return counts[a] > counts[b] end
+  return tonumber(a) < tonumber(b)
+end)
+local byte = string.byte
+local mine = {byte(ARGV[7], 1, -1)}  -- compared byte by byte: cheaper in Lua than 4-byte substrings
+local slots = #mine / 4
+local size = tonumber(ARGV[6])
+local jmin, cmin, smin = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local best, best_equal, best_score = nil, 0, 0
+for i = 1, math.min(#numbers, tonumber(ARGV[5])) do
+  local m = member_of(numbers[i])
+  if m then
+    local equal, score = -1, 1
+    if m[4] ~= ARGV[3] then
+      local theirs = {byte(m[6], 1, -1)}
+      equal = 0
+      for k = 1, #mine, 4 do
+        if mine[k] == theirs[k] and mine[k + 1] == theirs[k + 1] and mine[k + 2] == theirs[k + 2]
+           and mine[k + 3] == theirs[k + 3] then equal = equal + 1 end
+      end
+      local j = equal / slots
+      score = 0
+      if j >= jmin then
+        score = j
+      else
+        local other = tonumber(m[5])
+        local shared = j * (size + other) / (1 + j)
+        local smaller = math.min(size, other)
+        if smaller > 0 and shared >= smin and shared / smaller >= cmin then score = j end
+      end
+    end
+    if score > best_score then best, best_equal, best_score = m, equal, score end
+  end
+end
+if best then
+  local origin = best[3]
+  if origin == '' then origin = best[1] end
+  write(best[2], origin)
+  return {'near', best[2], origin, best_equal, slots}
+end
+local story = string.sub(ARGV[3], 1, tonumber(ARGV[8]))
+write(story, '')
+return {'original', story, '', 0, 0}
+"""
+
 # A member of an index of the first layout, moved (unless its identity is indexed already). ARGV: 5 packed.
 _PUT = _COMMON + """
 if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then return 0 end
@@ -138,6 +236,18 @@ def unpack(raw: bytes) -> Member:
     identity, story_id, copy_of, exact, size, sketch = raw.split(_SEP, 5)
     return Member(identity.decode(), story_id.decode(), copy_of.decode() or None,
                   Signature(exact.decode(), sketch, int(size)))
+
+
+def _is_standard(decision: Decision, identity: str, signature: Signature) -> bool:
+    """Whether ``decision`` is :func:`newscrawl.stories.decide` for this article (the one
+    :data:`_ASSIGN` makes on the server); any other runs in the process (the digest protocol)."""
+    if getattr(decision, "__code__", None) is not _STANDARD_CODE:
+        return False
+    cells = dict(zip(decision.__code__.co_freevars, decision.__closure__ or (), strict=True))
+    return cells["identity"].cell_contents == identity and cells["signature"].cell_contents == signature
+
+
+_STANDARD_CODE = decide("", Signature("", b"", 0)).__code__  # type: ignore[attr-defined]
 
 
 def band_fields(bands: Iterable[int]) -> list[tuple[int, int]]:
@@ -206,6 +316,7 @@ class RedisStoryStore:
         self.bucket_prefix = f"{prefix}:b:"
         self.retries = 0  # decisions made again because another process wrote what they read
         self._decide = server.register_script(_DECIDE)
+        self._assign_script = server.register_script(_ASSIGN)
         self._migrated = False
 
     def _keys(self) -> list[str]:
@@ -214,6 +325,8 @@ class RedisStoryStore:
     def atomically(self, identity: str, signature: Signature, decide: Decision) -> Assignment:
         if not self._migrated:
             migrate(self)
+        if _is_standard(decide, identity, signature):
+            return self._assign(identity, signature)
         args: list[Any] = [self.bucket_prefix, identity, signature.exact, _bands_arg(signature.bands),
                            CANDIDATES]
         assignment, member = decide(_Nothing())
@@ -229,6 +342,14 @@ class RedisStoryStore:
             if reply[0] != b"w":
                 self.retries += 1
         raise RuntimeError(f"story of {identity}: the index kept changing for {_MAX_ATTEMPTS} attempts")
+
+    def _assign(self, identity: str, signature: Signature) -> Assignment:
+        """The standard decision, made and written by :data:`_ASSIGN` in one round trip."""
+        match, story, copy_of, equal, slots = self._assign_script(keys=self._keys(), args=[
+            self.bucket_prefix, identity, signature.exact, _bands_arg(signature.bands), MAX_CANDIDATES,
+            signature.size, signature.sketch, STORY_ID_DIGITS, JACCARD_MIN, CONTAINMENT_MIN, MIN_SHARED])
+        similarity = int(equal) / int(slots) if int(equal) > 0 else 1.0
+        return Assignment(story.decode(), copy_of.decode() or None, match.decode(), similarity)
 
     # -- reads, one at a time (the decision reads through its script) ----------------------------------
 

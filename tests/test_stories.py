@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.replica import Catalogue
-from newscrawl.signature import Signature, signature
+from newscrawl.signature import JACCARD_MIN, Signature, signature
 from newscrawl.state import StateStore
 from newscrawl.stories import MemoryStoryStore, StoryBackend, StoryIndex, copy_mode
 from newscrawl.stories_sqlite import SqliteStoryStore, memory_store
@@ -166,6 +166,45 @@ def test_two_processes_meeting_copies_at_once_make_one_story(redis_server: Redis
     for k in range(6):
         assert len({results[f"w{n}:{k}"] for n in range(4)}) == 1, k
     assert len({results[f"w0:{k}"] for k in range(6)}) == 6
+
+
+def test_the_redis_decision_made_on_the_server_is_the_python_decision(redis_server: RedisServer) -> None:
+    """The standard decision runs in one Lua script (one round trip); the same articles assigned through
+    the Python decision (the digest protocol, any other decision) and the memory index give the same
+    stories, matches, similarities and stored members, case by case: originals, exact twins, near
+    copies by similarity and by containment, decoys rejected, known articles changed and unchanged."""
+    from newscrawl.replica.corpus import BOILERPLATES
+    from newscrawl.state_redis import RedisStateStore
+    from newscrawl.stories import decide
+
+    redis_server.client().flushdb()
+    fast = RedisStateStore(redis_server.url).stories()
+    slow = RedisStateStore(redis_server.url, prefix="other:state").stories()
+    memory = MemoryStoryStore()
+
+    def digest_protocol(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the standard decision went through the digest protocol")
+
+    fast._target._decide = digest_protocol  # type: ignore[attr-defined]
+    articles = [(f"s:{k}/1", text(k)) for k in range(6)]
+    articles += [(f"t:{k}/2", text(k, title=CAT.article(11).head.title)) for k in range(3)]
+    articles += [(f"u:{k}/3", text(k, extra=CAT.article(k + 6).body[0])) for k in range(3)]
+    articles += [(f"v:{k}/4", text(k)) for k in range(2)]  # exact twins
+    articles += [(f"w:{k}/5", decoy(text(k))) for k in range(4)]
+    articles += [(f"y:{k}/7", text(k, extra="\n\n".join(CAT.article(k + 7).body))) for k in range(2)]
+    articles += [(f"x:{k}/6", text(k + 6, extra=BOILERPLATES[0])) for k in range(4)]
+    articles += [("t:1/2", text(1, title=CAT.article(11).head.title)), ("s:2/1", text(2, extra="خبر"))]
+    articles += [("s:2/1", text(2, extra="خبر")), ("s:3/1", text(3))]  # known: changed, unchanged
+    matches, contained = set(), 0
+    for identity, sig in articles:
+        found = StoryIndex(fast).assign(identity, sig)
+        other = slow.atomically(identity, sig, lambda view, i=identity, g=sig: decide(i, g)(view))
+        assert found == other == StoryIndex(memory).assign(identity, sig), identity
+        assert fast.member(identity) == slow.member(identity) == memory.member(identity), identity
+        matches.add(found.match)
+        contained += found.match == "near" and found.similarity < JACCARD_MIN  # by containment
+    assert matches == {"original", "exact", "near", "known"} and contained > 0
+    assert fast.count() == slow.count() == len(memory.all())
 
 
 def test_an_index_of_the_first_redis_layout_is_moved_once(redis_server: RedisServer) -> None:
