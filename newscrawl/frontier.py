@@ -21,8 +21,9 @@ pop is a *lease* instead, taken in the same Lua script as the pop:
 
 **One round trip per batch.** What a process has to tell the frontier — requests to queue, leases
 that ended or wait for their feed, seeds consumed — is staged in memory and sent in one Lua script
-(:data:`_SYNC`) on the next turn of the reactor, or before the next pop, which takes up to
-:data:`POP_BATCH` requests in the same script. A request and the end of the lease that produced it
+(:data:`_SYNC`) before the next pop, which takes up to :data:`POP_BATCH` requests in the same
+script; requests to queue get a sync of their own on the next turn of the reactor if no pop came,
+lease ends within :data:`ENDS_DELAY`. A request and the end of the lease that produced it
 are always in the same script (the parent's lease is settled when its last child is *staged*), so a
 kill between two scripts loses nothing: whatever was staged and not sent, its lease was not ended
 either, and the lease comes back.
@@ -82,7 +83,12 @@ logger = logging.getLogger(__name__)
 
 #: Requests leased per pop: the round trip is shared by this many; they wait here, leased, until the
 #: engine asks for them (other processes see them in flight, and get them back if this one dies).
-POP_BATCH = 8
+#: CONCURRENT_REQUESTS (16 by default): one pop refills the downloader.
+POP_BATCH = 16
+#: Seconds a lease end (or a move to done) may wait for the next sync before it gets one of its own:
+#: most ride with the next pop. Pushes are sent on the next turn of the reactor (the other processes
+#: want them); an end only tells the frontier that a request need not come back after a kill.
+ENDS_DELAY = 0.25
 
 # One round trip: check that the frontier is still this run's, apply what was staged (pushes, ended
 # leases, leases moved to done, seeds consumed), pop up to ARGV[3] requests as leases, count the write.
@@ -251,6 +257,7 @@ class DistributedCrawl:
         self._popped: deque[tuple[str, bytes]] = deque()
         self._empty_until = 0.0  # no pop before this time.monotonic() unless something was staged
         self._flush = CallLaterOnce(self._flush_staged)
+        self._flush_later = CallLaterOnce(self._flush_staged)
         self._scheduling: list[Request] = []  # children handed to the engine, not yet seen queued
         self._check_scheduled = CallLaterOnce(self.settle_unqueued)
         self._idle_since: float | None = None
@@ -386,7 +393,7 @@ class DistributedCrawl:
     def pop(self) -> tuple[str, bytes] | None:
         """The next leased request (a round trip only for every :data:`POP_BATCH`, or when requests
         were staged; after an empty pop, none before ``NEWSCRAWL_FRONTIER_POLL``)."""
-        if not self._popped and (self._staged or time.monotonic() >= self._empty_until):
+        if not self._popped and (self._staged.pushes or time.monotonic() >= self._empty_until):
             self.sync(POP_BATCH)
             if not self._popped:
                 self._empty_until = time.monotonic() + self.poll
@@ -418,11 +425,15 @@ class DistributedCrawl:
     def _end(self, lease: str) -> None:
         self._work.pop(lease, None)
         self._staged.ends.append(lease)
-        self._schedule_flush()
+        self._schedule_flush(now=False)
 
-    def _schedule_flush(self) -> None:
+    def _schedule_flush(self, now: bool = True) -> None:
+        """A sync on the next turn of the reactor (``now``: pushes), or within :data:`ENDS_DELAY`."""
         if getattr(self.crawler, "crawling", False):  # a reactor runs (not in a unit test)
-            self._flush.schedule()
+            if now:
+                self._flush.schedule()
+            else:
+                self._flush_later.schedule(ENDS_DELAY)
 
     def _flush_staged(self) -> None:
         if self._staged and self.link.gone is None:
@@ -511,7 +522,7 @@ class DistributedCrawl:
             return
         # Exported: the lease waits for the feed to be stored, out of the in-flight set.
         self._staged.moves.append(lease)
-        self._schedule_flush()
+        self._schedule_flush(now=False)
         self._awaiting.add(lease, list(work.slots))
         del self._work[lease]
 
@@ -728,7 +739,10 @@ class LeasedScheduler(Scheduler):
 
 
 class LeaseMiddleware:
-    """Spider middleware: count the items a leased response produced, and see its output end."""
+    """Spider middleware: count the items a leased response produced, and see its output end.
+
+    Both forms, sync and async (a "universal" middleware): an async-only one would make Scrapy turn
+    every callback's output into an async iterable, a cost per element the plain crawl does not pay."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -737,23 +751,47 @@ class LeaseMiddleware:
     def from_crawler(cls, crawler: Crawler) -> LeaseMiddleware:
         return cls(crawler)
 
-    async def process_spider_output(self, response: Response, result: Any) -> Any:
+    def _started(self, response: Response) -> tuple[DistributedCrawl, str, _Work] | None:
         crawl: DistributedCrawl | None = getattr(self.crawler.spider, "distributed", None)
         lease = _lease_of(response)
         if crawl is None or lease is None:
+            return None
+        return crawl, lease, crawl.output_started(lease)
+
+    def process_spider_output(self, response: Response, result: Any) -> Any:
+        started = self._started(response)
+        if started is None:
+            yield from result
+            return
+        crawl, lease, work = started
+        try:
+            for element in result:
+                yield _counted(element, lease, work)
+        finally:
+            crawl.output_done(lease)
+
+    async def process_spider_output_async(self, response: Response, result: Any) -> Any:
+        started = self._started(response)
+        if started is None:
             async for element in result:
                 yield element
             return
-        work = crawl.output_started(lease)
+        crawl, lease, work = started
         try:
             async for element in result:
-                work.pending += 1  # settled by the item signals, or when the request is staged
-                if isinstance(element, Request):
-                    element.meta.pop(LEASE_META, None)  # a new request: not leased (meta=response.meta)
-                    element.meta[PARENT_META] = lease
-                yield element
+                yield _counted(element, lease, work)
         finally:
             crawl.output_done(lease)
+
+
+def _counted(element: Any, lease: str, work: _Work) -> Any:
+    """One more thing the leased response produced, settled by the item signals, or when the request
+    is staged; a new request is not leased (meta=response.meta), its parent's lease noted."""
+    work.pending += 1
+    if isinstance(element, Request):
+        element.meta.pop(LEASE_META, None)
+        element.meta[PARENT_META] = lease
+    return element
 
 
 def _lease_of(response: Any) -> str | None:

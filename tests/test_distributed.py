@@ -288,10 +288,13 @@ def test_leases_end_with_the_work_and_come_back_from_dead_workers(redis_server: 
     assert again.meta[LEASE_META] != held.meta[LEASE_META]
 
 
-def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_server: RedisServer) -> None:
+@pytest.mark.parametrize("form", ["sync", "async"])
+def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_server: RedisServer,
+                                                                         form: str) -> None:
     """Scrapy buffers a callback's output before queueing it: a lease released when the output is
     consumed could lose the next-page request to a SIGKILL. It waits for each child to be staged,
-    and ends in the same sync as the last child's push."""
+    and ends in the same sync as the last child's push. The middleware's sync form (a chain of sync
+    middlewares and callbacks) and its async form count alike."""
     from scrapy.http import HtmlResponse
     from scrapy_redis.dupefilter import RFPDupeFilter
 
@@ -314,9 +317,14 @@ def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_se
         yield item
 
     async def consume() -> list[Any]:
-        return [x async for x in LeaseMiddleware(spider.crawler).process_spider_output(response, output())]
+        middleware = LeaseMiddleware(spider.crawler)
+        return [x async for x in middleware.process_spider_output_async(response, output())]
 
-    assert asyncio.run(consume()) == [child, item]
+    if form == "sync":
+        assert list(LeaseMiddleware(spider.crawler).process_spider_output(response, [child, item])) \
+            == [child, item]
+    else:
+        assert asyncio.run(consume()) == [child, item]
     assert child.meta[PARENT_META] == request.meta[LEASE_META]
     crawl.sync()
     assert crawl.server.hlen(crawl.keys.processing) == 1  # output consumed, nothing settled yet
@@ -360,7 +368,8 @@ def test_a_child_refused_when_scheduled_settles_its_parent(redis_server: RedisSe
         yield onsite
 
     async def consume() -> list[Any]:
-        return [x async for x in LeaseMiddleware(spider.crawler).process_spider_output(response, output())]
+        middleware = LeaseMiddleware(spider.crawler)
+        return [x async for x in middleware.process_spider_output_async(response, output())]
 
     assert asyncio.run(consume()) == [offsite, onsite]
     scheduler = LeasedScheduler.from_crawler(spider.crawler)
