@@ -14,16 +14,21 @@ Keys (prefix ``newscrawl:state:story``, beside the Redis state's):
   default): ~11 bytes a band entry instead of ~60 for a key or field of its own. Adding an article
   writes one field per band, whatever the index holds — nothing is read back and rewritten.
 
-One Lua script per decision (:data:`_DECIDE`), atomic on the server: it reads what a decision needs
-(the article's own member, its exact twin, the members sharing the most bands) and
+One Lua script and one round trip per decision. The standard decision
+(:func:`newscrawl.stories.decide`, what every crawl makes) runs on the server (:data:`_ASSIGN`): the
+script reads the article's own member, its exact twin and the members sharing the most bands, checks
+the candidates as :func:`newscrawl.signature.near_copy` does (equal sketch slots), and writes the
+result — atomic by construction, so two processes meeting copies of one story at once never make two
+stories of it, and nothing is locked. A test holds it to the Python decision, case by case.
+
+Any other decision runs in the process, with :data:`_DECIDE`:
 
 * when the index holds nothing of the article, writes it at once as the decision on an empty index
-  (:func:`newscrawl.stories.decide` applied to nothing: a new story) — one round trip, most articles;
+  (the decision applied to nothing);
 * else returns what it read, with a digest of it; the process decides, and sends the member with
   that digest: the script writes it only if what it reads *now* has the same digest, else it returns
-  the new reading and the process decides again. Two processes meeting copies of one story at once
-  thus never make two stories of it, and nothing is locked: a process killed mid-decision blocks
-  nobody, and writes elsewhere in the index (other stories) never make a decision start again.
+  the new reading and the process decides again. A process killed mid-decision blocks nobody, and
+  writes elsewhere in the index (other stories) never make a decision start again.
 
 :func:`migrate` moves an index of the first layout (``:members``, ``:exact``, ``:bands``: whole
 posting lists rewritten on every write) to this one, once, when a store opens on it.
