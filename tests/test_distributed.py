@@ -341,6 +341,27 @@ def test_a_lease_waits_for_the_requests_and_items_its_response_produced(redis_se
     assert crawl.server.zcard(crawl.keys.queue) == 1
 
 
+def test_lease_ends_ride_with_the_next_pop_and_pushes_do_not_wait(redis_server: RedisServer) -> None:
+    """After an empty pop the queue is not asked again before NEWSCRAWL_FRONTIER_POLL, and a staged
+    lease end does not change that (it only tells Redis a request need not come back: it waits for the
+    next sync); a staged push does (the queue has a request again), and takes the end along."""
+    from newscrawl.frontier import LeasedPriorityQueue
+
+    spider = distributed_spider(redis_server.url)
+    join(spider)
+    crawl = spider.distributed
+    queue = LeasedPriorityQueue(crawl.server, spider, crawl.keys.queue)
+    queue.push(spider._listing_request(spider.site.section("syria"), 1))
+    lease = queue.pop().meta[LEASE_META]
+    assert queue.pop() is None  # empty: no pop before the poll interval
+    crawl.release(Request("http://127.0.0.1:9/x", meta={LEASE_META: lease}))
+    assert queue.pop() is None and crawl._staged.ends == [lease]  # no round trip for an end alone
+    assert crawl.server.hlen(crawl.keys.processing) == 1
+    queue.push(spider._listing_request(spider.site.section("syria"), 2))
+    assert queue.pop() is not None and not crawl._staged  # the push and the end in one sync
+    assert crawl.server.hexists(crawl.keys.processing, lease) == 0
+
+
 def test_a_child_refused_when_scheduled_settles_its_parent(redis_server: RedisServer) -> None:
     """Scrapy's offsite filter refuses a link to a host the crawl does not cover when it is scheduled
     (a ``request_scheduled`` handler raising IgnoreRequest), and the scheduler never sees it: the
