@@ -368,3 +368,11 @@ def test_publisher_stamps_start_without_the_general_path() -> None:
             "main(['22/04/2025'])\nprint('newscrawl.dates.general' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True).stdout.decode()
     assert out.split("\n")[:-1] == ["2025-04-22T10:18:00+00:00", "[]", "2025-04-22", "True"]
+
+
+def test_json_output_uses_the_reference_time_and_zone() -> None:
+    # --json reads each string with --now and --tz as the plain output does.
+    status, out = cli("--json", "--now", "2025-04-22T12:00:00Z", "--tz", "+03:00", "منذ ساعتين", "10:30")
+    rows = [json.loads(line) for line in out]
+    assert status == 0 and [r["value"] for r in rows] == ["2025-04-22T10:00:00+00:00", "07:30:00"]
+    assert rows[1]["utc"] is True and rows[1]["findings"]["zone"] == "+03:00"
