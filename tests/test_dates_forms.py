@@ -204,6 +204,7 @@ BOUNDARIES = [
     ("22 أبريل 3000", None, ("invalid_date",)),
     ("10:30 السبت م", None, ("ambiguous",)),  # nor after a weekday
     ("10:30 الثلاثاء +03:00", None, ("ambiguous",)),
+    ("10:18 GMT بتوقيت غرينتش", "10:18:00", ()),  # one zone stated twice is not two zones
 ]
 
 
