@@ -205,6 +205,7 @@ BOUNDARIES = [
     ("10:30 السبت م", None, ("ambiguous",)),  # nor after a weekday
     ("10:30 الثلاثاء +03:00", None, ("ambiguous",)),
     ("10:18 GMT بتوقيت غرينتش", "10:18:00", ()),  # one zone stated twice is not two zones
+    ("10 ص.", "10:00:00", ()),  # «ص.» abbreviates صباحاً (a day-part word), unlike the letter ص alone
 ]
 
 
