@@ -137,6 +137,7 @@ FUTURE_AND_RELATIVE = [  # read with NOW
     ("أول إمبارح", "2025-04-20", ()),
     ("أول أمس 9 مساءً", "2025-04-20T21:00:00", ()),
     ("10:30 من صباح اليوم", "2025-04-22T10:30:00", ()),
+    ("أمس (أمس)", "2025-04-21", ()),  # one relative day stated twice is not two days
 ]
 
 OTHER_FORMS = [
@@ -206,6 +207,8 @@ BOUNDARIES = [
     ("10:30 الثلاثاء +03:00", None, ("ambiguous",)),
     ("10:18 GMT بتوقيت غرينتش", "10:18:00", ()),  # one zone stated twice is not two zones
     ("10 ص.", "10:00:00", ()),  # «ص.» abbreviates صباحاً (a day-part word), unlike the letter ص alone
+    ("10:30 (10:30)", "10:30:00", ()),  # one time stated twice is not two times
+    ("23 شوال 1446 هـ (23 شوال 1446 هـ)", "2025-04-21", ()),  # nor one Hijri date twice two dates
 ]
 
 
