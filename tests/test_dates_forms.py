@@ -209,6 +209,12 @@ BOUNDARIES = [
     ("10 ص.", "10:00:00", ()),  # «ص.» abbreviates صباحاً (a day-part word), unlike the letter ص alone
     ("10:30 (10:30)", "10:30:00", ()),  # one time stated twice is not two times
     ("23 شوال 1446 هـ (23 شوال 1446 هـ)", "2025-04-21", ()),  # nor one Hijri date twice two dates
+    ("01:00|م", None, ("ambiguous",)),  # one punctuation mark keeps م apart too
+    ("01:00 |م", None, ("ambiguous",)),  # as do a space and a mark
+    ("01:00 | م | نشر", None, ("ambiguous",)),  # م apart, then more words
+    ("01:00 | م (", None, ("ambiguous",)),  # م apart, then punctuation
+    ("01:00 | +03:00", None, ("ambiguous",)),  # an offset after punctuation is not the time's zone
+    ("الخميس|القادم", None, ("unparsed",)),  # punctuation between two words: no phrase across it
 ]
 
 
