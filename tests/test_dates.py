@@ -964,3 +964,10 @@ def test_a_result_built_with_a_moment_keeps_it() -> None:
     stamp = parse_date("GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان")
     assert stamp == DateResult(stamp.value, stamp.kind, moment, moment.date(), moment.timetz(), True, (),
                                stamp.findings)
+
+
+def test_an_update_stamp_read_once_normalized_has_its_findings() -> None:
+    # Two spaces: the stamp is matched only once normalized; its findings are those of the text as given.
+    res = parse_date("آخر  تحديث GMT 12:58:10")
+    assert res.value == "12:58:10"
+    assert res.findings == {"digits": "western", "zone": "UTC", "zone_source": "stated"}
