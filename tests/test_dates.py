@@ -960,7 +960,8 @@ def test_a_result_built_with_a_moment_keeps_it() -> None:
     """The constructor stores every field it is given (a datetime and its time, not only a date)."""
     moment = dt.datetime(2025, 4, 22, 10, 18, tzinfo=dt.UTC)
     built = DateResult("2025-04-22T10:18:00+00:00", "datetime", moment, moment.date(), moment.timetz(), True)
-    assert (built.datetime, built.date, built.time, built.utc) == (moment, moment.date(), moment.timetz(), True)
+    assert (built.datetime, built.date, built.time, built.utc) == (moment, moment.date(), moment.timetz(),
+                                                                   True)
     stamp = parse_date("GMT 10:18 2025 الثلاثاء ,22 إبريل / نيسان")
     assert stamp == DateResult(stamp.value, stamp.kind, moment, moment.date(), moment.timetz(), True, (),
                                stamp.findings)
