@@ -481,3 +481,12 @@ def test_a_time_alone_without_reference_time_takes_its_zone_offset_of_today(
 
     monkeypatch.setattr(compose, "_dt", types.SimpleNamespace(**{**vars(dt), "datetime": Clock}))
     assert parse_date("10:30 بتوقيت نيويورك").value == "15:30:00"
+
+
+def test_a_day_part_standing_apart_is_not_a_time_of_its_own() -> None:
+    # Punctuation or a label before a day-part sets it apart (from a time before it, or from nothing):
+    # apart, «منتصف الليل» is not read as the instant it names alone.
+    assert parse_date("منتصف الليل").value == "00:00:00"
+    for text in ("| منتصف الليل", "|منتصف الليل", "نشر في: منتصف الليل"):
+        res = parse_date(text)
+        assert (res.value, res.issues) == (None, ("unparsed",)), text
