@@ -355,6 +355,18 @@ def test_choose_skips_empty_candidates():
     assert choose("summary", (Candidate("a", {}),)) == (None, None)
 
 
+@pytest.mark.parametrize("value", [0, False, 0.0])
+def test_a_falsy_value_that_is_not_text_is_no_candidate(value: object) -> None:
+    """JSON-LD may hold a number or a boolean where text belongs: a falsy one normalizes to nothing,
+    so the next candidate gives the field (it is not text, so it takes the loader's own processors)."""
+    from newscrawl.extract import Candidate, choose
+
+    candidates = (Candidate("JSON-LD headline", value), Candidate("listing title", " عنوان "))
+    assert choose("title", candidates) == ("عنوان", 1)
+    body = (Candidate("JSON-LD articleBody", value), Candidate("site p", ["فقرة"]))
+    assert choose("body", body) == ("فقرة", 1)
+
+
 def test_a_page_without_body_text_has_no_body():
     html = "<html><head></head><body><article><h1 class='article-title'>عنوان</h1></article></body></html>"
     assert load_article(at(URL, html), SITE, None)["body"] is None
