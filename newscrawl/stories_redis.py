@@ -77,6 +77,25 @@ local function put(packed)
     end
   end
 end
+-- The members sharing bands with the article, those sharing the most first (then the oldest), and how
+-- many bands each shares.
+local function sharing()
+  local counts, numbers = {}, {}
+  for _, band in ipairs(bands) do
+    local postings = redis.call('HGET', band[1], band[2])
+    if postings then
+      for n in string.gmatch(postings, '%d+') do
+        if not counts[n] then numbers[#numbers + 1] = n; counts[n] = 0 end
+        counts[n] = counts[n] + 1
+      end
+    end
+  end
+  table.sort(numbers, function(a, b)
+    if counts[a] ~= counts[b] then return counts[a] > counts[b] end
+    return tonumber(a) < tonumber(b)
+  end)
+  return numbers, counts
+end
 """
 
 # One decision. Reads the member of ARGV[2] (the article's own, if indexed), the member ARGV[3] (its
@@ -92,20 +111,7 @@ local function member_of(n)
 end
 local own = member_of(redis.call('HGET', KEYS[1], ARGV[2]))
 local twin = member_of(redis.call('HGET', KEYS[3], ARGV[3]))
-local counts, numbers = {}, {}
-for _, band in ipairs(bands) do
-  local postings = redis.call('HGET', band[1], band[2])
-  if postings then
-    for n in string.gmatch(postings, '%d+') do
-      if not counts[n] then numbers[#numbers + 1] = n; counts[n] = 0 end
-      counts[n] = counts[n] + 1
-    end
-  end
-end
-table.sort(numbers, function(a, b)
-  if counts[a] ~= counts[b] then return counts[a] > counts[b] end
-  return tonumber(a) < tonumber(b)
-end)
+local numbers, counts = sharing()
 local reading = {own, twin}
 for i = 1, math.min(#numbers, tonumber(ARGV[5])) do
   reading[#reading + 1] = member_of(numbers[i])
@@ -167,20 +173,7 @@ if twin then
   write(twin[2], origin)
   return {'exact', twin[2], origin, 0, 0}
 end
-local counts, numbers = {}, {}
-for _, band in ipairs(bands) do
-  local postings = redis.call('HGET', band[1], band[2])
-  if postings then
-    for n in string.gmatch(postings, '%d+') do
-      if not counts[n] then numbers[#numbers + 1] = n; counts[n] = 0 end
-      counts[n] = counts[n] + 1
-    end
-  end
-end
-table.sort(numbers, function(a, b)
-  if counts[a] ~= counts[b] then return counts[a] > counts[b] end
-  return tonumber(a) < tonumber(b)
-end)
+local numbers, counts = sharing()
 local byte = string.byte
 local mine = {byte(ARGV[7], 1, -1)}  -- compared byte by byte: cheaper in Lua than 4-byte substrings
 local slots = #mine / 4
