@@ -207,7 +207,7 @@ def article_candidates(response: TextResponse, site: SiteDefinition,
                     Candidate(f"{found} section", entry.section if entry else None)),
         "title": (Candidate(f"site {sel.title}", first_raw(article, sel.title)),
                   Candidate(f"OpenGraph {sel.title_fallback}", first_raw(head, sel.title_fallback)),
-                  Candidate("JSON-LD headline", ld.get("headline")),
+                  Candidate("JSON-LD headline", _ld_text(ld.get("headline"))),
                   Candidate(f"{found} title", entry.title if entry else None)),
         "subtitle": (Candidate(f"site {sel.subtitle}", first_raw(article, sel.subtitle)),),
         "author": (Candidate(f"site {sel.writer_name}", writer),
@@ -322,6 +322,12 @@ def _json_ld_article(root: Any, css: str) -> dict[str, Any]:
             if isinstance(obj, dict) and str(obj.get("@type", "")).endswith("Article"):
                 return obj
     return {}
+
+
+def _ld_text(value: Any) -> Any:
+    """A JSON-LD value the text processors read (text, or a list of texts), else None: a headline may
+    hold a number or an object, which must not fail the page (the next candidate gives the field)."""
+    return value if _is_text(value) else None
 
 
 def _ld_value(ld: dict[str, Any], key: str, inner: str) -> str | None:

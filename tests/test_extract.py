@@ -367,6 +367,21 @@ def test_a_falsy_value_that_is_not_text_is_no_candidate(value: object) -> None:
     assert choose("body", body) == ("فقرة", 1)
 
 
+@pytest.mark.parametrize("headline", [2024, True, {"@value": "عنوان"}, ["عنوان", 5], [{"name": "x"}], 0.5])
+def test_a_json_ld_headline_that_is_not_text_is_ignored(headline: object) -> None:
+    # Reached when the page has no title of its own: it used to go to the loader's processors, which
+    # raised, and the page's callback failed. Now it is no candidate: the title stays empty (validation
+    # reports it), the rest of the page is read.
+    ld = {"@type": "NewsArticle", "headline": headline}
+    html = ("<html><head>" + ld_script(ld) + "</head><body><article><div class='article-body'><p>نص</p>"
+            "</div></article></body></html>")
+    item = load_article(at(URL, html), SITE, None)
+    assert (item["title"], item["body"]) == (None, "نص")
+    ld["headline"] = "عنوان"
+    assert load_article(at(URL, html.replace(ld_script({"@type": "NewsArticle", "headline": headline}),
+                                             ld_script(ld))), SITE, None)["title"] == "عنوان"
+
+
 def test_a_page_without_body_text_has_no_body():
     html = "<html><head></head><body><article><h1 class='article-title'>عنوان</h1></article></body></html>"
     assert load_article(at(URL, html), SITE, None)["body"] is None
