@@ -19,6 +19,19 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 
+def gc_thresholds(values: list[Any]) -> tuple[int, ...]:
+    """``NEWSCRAWL_GC_THRESHOLD`` read: up to three whole numbers, none negative (empty: Python's own).
+    ValueError, naming the setting, for anything else (the crawl command checks it before crawling)."""
+    try:
+        thresholds = tuple(int(str(n).strip()) for n in values if str(n).strip())
+    except ValueError:
+        thresholds = (-1,)
+    if len(thresholds) > 3 or any(n < 0 for n in thresholds):
+        raise ValueError(f"NEWSCRAWL_GC_THRESHOLD={','.join(map(str, values))!r}: expected up to 3 whole "
+                         "numbers, none negative (e.g. 5000,10,10), or empty for Python's own")
+    return thresholds
+
+
 class CollectorTuning:
     """Extension: freeze the objects alive at spider open, set the collector's thresholds; both undone
     at spider close (several crawls may run in one process: tests, ``scrapy check``)."""
@@ -30,12 +43,10 @@ class CollectorTuning:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CollectorTuning:
-        thresholds = tuple(int(n) for n in crawler.settings.getlist("NEWSCRAWL_GC_THRESHOLD"))
+        thresholds = gc_thresholds(crawler.settings.getlist("NEWSCRAWL_GC_THRESHOLD"))
         freeze = crawler.settings.getbool("NEWSCRAWL_GC_FREEZE")
         if not freeze and not thresholds:
             raise NotConfigured
-        if len(thresholds) > 3 or any(n < 0 for n in thresholds):
-            raise ValueError(f"NEWSCRAWL_GC_THRESHOLD={thresholds!r}: up to 3 numbers, none negative")
         extension = cls(freeze, thresholds)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

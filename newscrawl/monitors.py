@@ -164,6 +164,23 @@ class SectionsMonitor(VerdictMonitor):
                       f" articles: {shown}")
 
 
+def failure_limit(setting: str, pages: int) -> float | None:
+    """``NEWSCRAWL_MAX_FAILURES`` read: a number of pages, a percentage of the ``pages`` requested
+    (``2%``), or None when empty (no limit). ValueError, naming the setting, for anything else: the
+    crawl command checks it before crawling, so a mistyped limit is a usage error, not a silent one."""
+    setting = setting.strip()
+    if not setting:
+        return None
+    try:
+        number = float(setting[:-1] if setting.endswith("%") else setting)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):
+        raise ValueError(f"NEWSCRAWL_MAX_FAILURES={setting!r}: expected a number of pages, a percentage "
+                         "such as 2%, or empty for no limit")
+    return number / 100 * max(pages, 0) if setting.endswith("%") else number
+
+
 @monitors.name("Failures")
 class FailuresMonitor(VerdictMonitor):
     """Pages that failed for good (``failures/<reason>``) within ``NEWSCRAWL_MAX_FAILURES``: a
@@ -176,13 +193,10 @@ class FailuresMonitor(VerdictMonitor):
         failures = _counts(self.stats, "failures/")
         failed = sum(failures.values())
         setting = str(self.crawler.settings.get("NEWSCRAWL_MAX_FAILURES", "") or "").strip()
-        if not setting or not failed:
+        pages = self.stats.get("downloader/request_count", 0) - self.stats.get("retry/count", 0)
+        limit = failure_limit(setting, pages)
+        if limit is None or not failed:
             return
-        if setting.endswith("%"):
-            pages = self.stats.get("downloader/request_count", 0) - self.stats.get("retry/count", 0)
-            limit = float(setting[:-1]) / 100 * max(pages, 0)
-        else:
-            limit = float(setting)
         self.assertLessEqual(
             failed, limit,
             msg=f"{failed} page{'s' if failed != 1 else ''} failed for good ({_listed(failures)}), more than"

@@ -109,3 +109,35 @@ def test_values_already_typed_are_accepted():
         "arabstoday": {"base_url": "http://127.0.0.1:9", "mirrors": []}}
     with pytest.raises(ArgumentError, match="apply to discover=backfill only"):
         CrawlArguments.from_kwargs({"id_from": "3"})
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ("NEWSCRAWL_MAX_FAILURES=abc", "NEWSCRAWL_MAX_FAILURES='abc': expected a number of pages, a percentage"),
+    ("NEWSCRAWL_MAX_FAILURES=-3", "NEWSCRAWL_MAX_FAILURES='-3': expected"),
+    ("NEWSCRAWL_MAX_FAILURES=x%", "NEWSCRAWL_MAX_FAILURES='x%': expected"),
+    ("NEWSCRAWL_GC_THRESHOLD=abc", "NEWSCRAWL_GC_THRESHOLD='abc': expected up to 3 whole numbers"),
+    ("NEWSCRAWL_GC_THRESHOLD=1,2,3,4", "NEWSCRAWL_GC_THRESHOLD='1,2,3,4': expected"),
+])
+def test_a_mistyped_limit_setting_is_a_usage_error_before_crawling(setting: str, expected: str):
+    # Without the check a bad NEWSCRAWL_MAX_FAILURES went unnoticed (exit 0) until a page failed.
+    bad = _scrapy("crawl", "arabstoday", "-a", "source=replica", "-s", setting)
+    assert bad.returncode == 2, bad.stderr
+    assert expected in _error_line(bad.stderr)
+    assert "Traceback" not in bad.stderr
+
+
+def test_limit_settings_read_as_documented():
+    from newscrawl.collector import gc_thresholds
+    from newscrawl.monitors import failure_limit
+
+    assert (failure_limit("", 50), failure_limit(" 3 ", 50), failure_limit("2%", 50)) == (None, 3.0, 1.0)
+    assert failure_limit("0", 0) == 0.0 and failure_limit("5%", -4) == 0.0
+    assert gc_thresholds([]) == () and gc_thresholds([""]) == () and gc_thresholds(["5000", "10", "10"]) == (
+        5000, 10, 10)
+    assert gc_thresholds(["700"]) == (700,)
+    for bad in (["-1"], ["1.5"], ["1", "2", "3", "4"]):
+        with pytest.raises(ValueError, match="NEWSCRAWL_GC_THRESHOLD"):
+            gc_thresholds(bad)
+    for bad in ("inf", "nan", "-0.5", "%"):
+        with pytest.raises(ValueError, match="NEWSCRAWL_MAX_FAILURES"):
+            failure_limit(bad, 10)

@@ -22,8 +22,10 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from newscrawl.arguments import ArgumentError, CrawlArguments
+from newscrawl.collector import gc_thresholds
 from newscrawl.distributed import check_arguments as check_distributed_arguments
 from newscrawl.frontier_keys import frontier_url
+from newscrawl.monitors import failure_limit
 from newscrawl.render import BrowserUnavailable, preflight
 from newscrawl.stories import copy_mode
 from newscrawl.verdict import FAILED, RunRefused, Verdict, decide, refused
@@ -53,6 +55,8 @@ class Command(ScrapyCrawlCommand):
         _check_database_url(self.settings.get("NEWSCRAWL_DATABASE"))
         try:
             copy_mode(self.settings.get("NEWSCRAWL_STORY_COPIES"))
+            failure_limit(str(self.settings.get("NEWSCRAWL_MAX_FAILURES") or ""), 0)
+            gc_thresholds(self.settings.getlist("NEWSCRAWL_GC_THRESHOLD"))
         except ValueError as exc:
             raise UsageError(str(exc), print_help=False) from None
         try:
