@@ -171,14 +171,15 @@ def failure_limit(setting: str, pages: int) -> float | None:
     setting = setting.strip()
     if not setting:
         return None
+    share = setting.endswith("%")
     try:
-        number = float(setting[:-1] if setting.endswith("%") else setting)
+        number = float(setting[:-1] if share else setting)
     except ValueError:
         number = -1.0
     if not 0 <= number < float("inf"):
         raise ValueError(f"NEWSCRAWL_MAX_FAILURES={setting!r}: expected a number of pages, a percentage "
                          "such as 2%, or empty for no limit")
-    return number / 100 * max(pages, 0) if setting.endswith("%") else number
+    return number / 100 * max(pages, 0) if share else number
 
 
 @monitors.name("Failures")
