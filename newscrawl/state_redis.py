@@ -43,6 +43,8 @@ from newscrawl.frontier_keys import WORKER_KEY_PREFIX, WRITES_KEY_PREFIX, RedisU
 from newscrawl.state import ArticleState, Failure, _now
 
 if TYPE_CHECKING:
+    from newscrawl.signature import Signature
+    from newscrawl.stories import Assignment
     from newscrawl.stories_redis import RedisStoryStore
 
 logger = logging.getLogger(__name__)
@@ -52,19 +54,25 @@ DEFAULT_PREFIX = "newscrawl:state"
 BACKOFF = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 T = TypeVar("T")
 
-# KEYS: articles, claims, writes counter. ARGV: key, content fp, worker, worker key prefix, force.
-_CLAIM = """
-local known = redis.call('HGET', KEYS[1], ARGV[1])
-if ARGV[5] ~= '1' and known and cjson.decode(known)['content_fp'] == ARGV[2] then return 0 end
-local owner = redis.call('HGET', KEYS[2], ARGV[1])
-if owner then
-  local who = string.sub(owner, 1, string.find(owner, '|', 1, true) - 1)
-  if who ~= ARGV[3] and redis.call('EXISTS', ARGV[4] .. who) == 1 then return 0 end
+# The claim as a Lua function: the claim script's, and the one that rides with a story decision
+# (:meth:`RedisStateStore.claim_with_story`). 1 when won (written and counted), else 0.
+CLAIM_FN = """
+local function claim(articles, claims, writes, key, fp, worker, worker_prefix, force)
+  local known = redis.call('HGET', articles, key)
+  if force ~= '1' and known and cjson.decode(known)['content_fp'] == fp then return 0 end
+  local owner = redis.call('HGET', claims, key)
+  if owner then
+    local who = string.sub(owner, 1, string.find(owner, '|', 1, true) - 1)
+    if who ~= worker and redis.call('EXISTS', worker_prefix .. who) == 1 then return 0 end
+  end
+  redis.call('HSET', claims, key, worker .. '|' .. fp)
+  redis.call('INCR', writes)
+  return 1
 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3] .. '|' .. ARGV[2])
-redis.call('INCR', KEYS[3])
-return 1
 """
+
+# KEYS: articles, claims, writes counter. ARGV: key, content fp, worker, worker key prefix, force.
+_CLAIM = CLAIM_FN + "return claim(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])\n"
 
 # Delete the claims in ARGV[2..] that ARGV[1] still holds (another process may have taken them over).
 # KEYS: claims, writes counter.
@@ -308,6 +316,8 @@ class RedisStateStore:
         self._claimed: set[str] = set()  # claims this process holds and has not committed
         self._recent: OrderedDict[str, bytes | None] = OrderedDict()
         self._prefetched: dict[str, bytes | None] = {}  # the states of the last listing page's articles
+        self._stories: RedisStoryStore | None = None
+        self._claimed_assign: Any = None  # the claim and the story decision in one script
 
     def close(self) -> None:
         """Give up the claims never committed (their feed was not stored), so others may export them."""
@@ -365,6 +375,27 @@ class RedisStateStore:
             self._claimed.add(key)
         return bool(won)
 
+    def claim_with_story(self, key: str, content_fp: str, signature: Signature,
+                         force: bool = False) -> Assignment | None:
+        """:meth:`claim`, and when won the story decision of the article (the standard one, made on
+        the server: :meth:`~newscrawl.stories_redis.RedisStoryStore.atomically`), in one script and one
+        round trip instead of two: None when the claim is lost, and then the story index is left as
+        it was, as when the story pipeline never sees an article claimed elsewhere."""
+        stories = self._story_store()
+
+        def run() -> Any:
+            keys, args = stories.assign_call(key, signature)
+            keys += [self.articles_key, self.claims_key, self.worker.writes_key]
+            args += [key, content_fp, self.worker.id, WORKER_KEY_PREFIX, "1" if force else "0"]
+            return self._claimed_assign(keys=keys, args=args)
+
+        reply = self.link.call(run)
+        if reply[0] == b"lost":
+            return None
+        self.worker.writes += 1
+        self._claimed.add(key)
+        return stories.assignment_of(reply)
+
     def release_claims(self, keys: Iterable[str] | None = None) -> int:
         keys = list(self._claimed if keys is None else keys)
         if not keys:
@@ -405,11 +436,16 @@ class RedisStateStore:
     def stories(self) -> RedisStoryStore:
         """The story index beside this state, shared by every process (:mod:`newscrawl.stories_redis`),
         each of its calls riding out Redis outages on this store's link."""
-        from newscrawl.stories_redis import RedisStoryStore
-
-        store = RedisStoryStore(self.server, f"{self.prefix}:story")
         calls = ("member", "by_exact", "by_bands", "members", "atomically", "count")
-        return LinkedCalls(store, self.link, calls)  # type: ignore[return-value]
+        return LinkedCalls(self._story_store(), self.link, calls)  # type: ignore[return-value]
+
+    def _story_store(self) -> RedisStoryStore:
+        if self._stories is None:
+            from newscrawl.stories_redis import RedisStoryStore, claimed_assign_script
+
+            self._stories = RedisStoryStore(self.server, f"{self.prefix}:story")
+            self._claimed_assign = self.server.register_script(claimed_assign_script(CLAIM_FN))
+        return self._stories
 
     def record_failure(self, url: str, reason: str, attempts: int, meta: dict[str, Any]) -> None:
         """Kept for the next run; not once Redis is gone (the request's lease stays, and comes back)."""

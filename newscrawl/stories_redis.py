@@ -140,7 +140,7 @@ return {'w'}
 # else a new story named by its exact hash ("original"). ARGV: 6 shingle count, 7 sketch, 8 story id
 # digits, 9 JACCARD_MIN, 10 CONTAINMENT_MIN, 11 MIN_SHARED. Returns {match, story, copy of, equal
 # slots (-1: the same text), slots}.
-_ASSIGN = _COMMON + """
+_ASSIGN_STEPS = """
 local SEP = string.char(31)
 local function fields(raw)  -- identity, story, copy of, exact, size, sketch of a packed member
   local out, pos = {}, 1
@@ -215,6 +215,19 @@ local story = string.sub(ARGV[3], 1, tonumber(ARGV[8]))
 write(story, '')
 return {'original', story, '', 0, 0}
 """
+_ASSIGN = _COMMON + _ASSIGN_STEPS
+
+
+def claimed_assign_script(claim_fn: str) -> str:
+    """The standard decision preceded by a claim (the Lua function ``claim`` that ``claim_fn``
+    defines: :data:`newscrawl.state_redis.CLAIM_FN`), in one script: {'lost'} and nothing written when
+    the claim is lost, else :data:`_ASSIGN`'s reply. KEYS and ARGV: :data:`_ASSIGN`'s, then the claim's
+    (KEYS 5 articles, 6 claims, 7 writes counter; ARGV 12 key, 13 content fp, 14 worker, 15 worker key
+    prefix, 16 force)."""
+    return (_COMMON + claim_fn
+            + "if claim(KEYS[5], KEYS[6], KEYS[7], ARGV[12], ARGV[13], ARGV[14], ARGV[15], ARGV[16]) == 0"
+              " then return {'lost'} end\n"
+            + _ASSIGN_STEPS)
 
 # A member of an index of the first layout, moved (unless its identity is indexed already). ARGV: 5 packed.
 _PUT = _COMMON + """
@@ -343,9 +356,22 @@ class RedisStoryStore:
 
     def _assign(self, identity: str, signature: Signature) -> Assignment:
         """The standard decision, made and written by :data:`_ASSIGN` in one round trip."""
-        match, story, copy_of, equal, slots = self._assign_script(keys=self._keys(), args=[
-            self.bucket_prefix, identity, signature.exact, _bands_arg(signature.bands), MAX_CANDIDATES,
-            signature.size, signature.sketch, STORY_ID_DIGITS, JACCARD_MIN, CONTAINMENT_MIN, MIN_SHARED])
+        keys, args = self.assign_call(identity, signature)
+        return self.assignment_of(self._assign_script(keys=keys, args=args))
+
+    def assign_call(self, identity: str, signature: Signature) -> tuple[list[str], list[Any]]:
+        """The keys and arguments of :data:`_ASSIGN` for this article (an index of the first layout
+        moved first): its own script's, or the one a claim rides with (:func:`claimed_assign_script`)."""
+        if not self._migrated:
+            migrate(self)
+        return self._keys(), [self.bucket_prefix, identity, signature.exact, _bands_arg(signature.bands),
+                              MAX_CANDIDATES, signature.size, signature.sketch, STORY_ID_DIGITS, JACCARD_MIN,
+                              CONTAINMENT_MIN, MIN_SHARED]
+
+    @staticmethod
+    def assignment_of(reply: Sequence[bytes]) -> Assignment:
+        """The :class:`~newscrawl.stories.Assignment` in :data:`_ASSIGN`'s reply."""
+        match, story, copy_of, equal, slots = reply
         similarity = int(equal) / int(slots) if int(equal) > 0 else 1.0
         return Assignment(story.decode(), copy_of.decode() or None, match.decode(), similarity)
 

@@ -14,7 +14,7 @@ from newscrawl.frontier_keys import RedisUnavailable
 from newscrawl.incremental import identity_of
 from newscrawl.signature import signature
 from newscrawl.state import StateError
-from newscrawl.stories import StoryBackend, StoryIndex, copy_mode
+from newscrawl.stories import Assignment, StoryBackend, StoryIndex, copy_mode
 from newscrawl.stories_sqlite import memory_store
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ class StoryPipeline:
         self.crawler = crawler
         self.mode = copy_mode(crawler.settings.get("NEWSCRAWL_STORY_COPIES"))
         self.index: StoryIndex | None = None
+        self._decided: dict[str, Assignment] = {}  # identity -> decided with its claim, not yet applied
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoryPipeline:
@@ -43,6 +44,21 @@ class StoryPipeline:
 
     def open_spider(self) -> None:
         self._open()
+        incremental = getattr(self.crawler.spider, "incremental", None)
+        if incremental is not None and hasattr(incremental.store, "claim_with_story"):
+            incremental.story_claim = self._claim_with_story
+
+    def _claim_with_story(self, key: str, item: Any, content_fp: str, force: bool) -> bool:
+        """The state pipeline's claim (distributed mode), taken with the article's story decision in
+        one round trip: the decision waits here for :meth:`process_item`, next in the pipelines
+        (nothing may change the title or body in between). Lost: nothing decided, nothing written."""
+        adapter = item if isinstance(item, ItemAdapter) else ItemAdapter(item)
+        found = self.crawler.spider.incremental.store.claim_with_story(
+            key, content_fp, signature(adapter.get("title"), adapter.get("body")), force=force)
+        if found is None:
+            return False
+        self._decided[key] = found
+        return True
 
     def _open(self) -> StoryIndex:
         """The index: in the crawl's state when it has one, else in memory for this run."""
@@ -73,7 +89,8 @@ class StoryPipeline:
         index = self.index or self._open()
         identity = identity_of(adapter)
         try:
-            found = index.assign(identity, signature(adapter.get("title"), adapter.get("body")))
+            found = self._decided.pop(identity, None) or index.assign(
+                identity, signature(adapter.get("title"), adapter.get("body")))
         except RedisUnavailable:  # the shared index is gone: the run stops (verdict/fatal), unexported
             self.crawler.stats.inc_value("stories/unavailable")
             raise DropItem(f"stories_unavailable: {adapter['url']}", log_level="INFO") from None

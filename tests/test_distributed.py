@@ -23,12 +23,15 @@ from typing import Any
 import pytest
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.request import request_from_dict
 
 from newscrawl.extract import ListingEntry
 from newscrawl.frontier_keys import LEASE_META, FrontierKeys
+from newscrawl.incremental import identity_of
+from newscrawl.signature import signature
 from newscrawl.sites import get_site
 from spiders.arabstoday import ArabsTodaySpider
 from tests.conftest import RunningReplica, start_replica
@@ -459,6 +462,90 @@ def test_claims_are_atomic_between_processes(redis_server: RedisServer) -> None:
     assert (failure.reason, failure.attempts, failure.meta) == ("TimeoutError", 3, {})
     a.mark_exported([ArticleState("arabstoday:40/5", "http://x/40/5", None, "fp")])
     assert a.failures() == []
+    b.close()
+    assert client.hlen("newscrawl:state:claims") == 0  # uncommitted claims given up on close
+
+
+def test_the_claim_rides_with_the_story_decision(redis_server: RedisServer) -> None:
+    """Distributed mode: the state pipeline's claim and the story decision are one script, one round
+    trip per exported article (not two); each story is the one the story index decides alone, and a
+    claim lost to another live process writes nothing to the index."""
+    from newscrawl.items import Article
+    from newscrawl.replica import Catalogue
+    from newscrawl.state_redis import RedisStateStore, Worker
+    from newscrawl.stories import MemoryStoryStore, StoryIndex
+    from pipelines.state import StatePipeline
+    from pipelines.stories import StoryPipeline
+
+    spider = distributed_spider(redis_server.url)
+    spider.crawler.spider = spider
+    join(spider)
+    state, stories = StatePipeline(spider.crawler), StoryPipeline(spider.crawler)
+    stories.open_spider()
+    client = redis_server.client()
+    catalogue = Catalogue(articles=8, seed=9)
+
+    def article(site: str, number: int, index: int, title: str | None = None) -> Article:
+        art = catalogue.article(index)
+        return Article(url=f"http://127.0.0.1:9/40/{number:06d}-a", site=site,
+                       title=title or art.head.title, body="\n\n".join(art.body))
+
+    def scripts() -> int:
+        stats = client.info("commandstats")
+        return sum(int(stats.get(f"cmdstat_{c}", {}).get("calls", 0)) for c in ("evalsha", "eval"))
+
+    reference = StoryIndex(MemoryStoryStore())  # the Python decision, alone
+    items = [article("arabstoday", 1, 0), article("syria24", 7, 0),  # an original, its exact copy,
+             article("omantoday", 9, 0, title=catalogue.article(5).head.title),  # a near copy,
+             article("arabstoday", 2, 1), article("arabstoday", 3, 2)]  # other stories
+    stories.process_item(state.process_item(items[0]))  # the scripts are loaded on first use
+    before = scripts()
+    for item in items[1:]:
+        stories.process_item(state.process_item(item))
+    assert scripts() - before == len(items) - 1
+    for item in items:
+        expected = reference.assign(identity_of(item), signature(item["title"], item["body"]))
+        assert (item["story_id"], item["copy_of"]) == (expected.story_id, expected.copy_of)
+    assert spider.crawler.stats.get_value("stories/copies") == 2
+
+    other = RedisStateStore(redis_server.url, Worker(client))
+    other.worker.beat()
+    assert other.claim("arabstoday:40/000004", "fp")  # a live process holds this one
+    indexed = client.hlen("newscrawl:state:story:ids")
+    with pytest.raises(DropItem, match="claimed_elsewhere"):
+        state.process_item(article("arabstoday", 4, 3))
+    assert client.hlen("newscrawl:state:story:ids") == indexed
+    assert spider.crawler.stats.get_value("state/claimed_elsewhere") == 1
+
+
+def test_a_claim_with_its_story_is_the_claim(redis_server: RedisServer) -> None:
+    """``claim_with_story`` decides the claim as ``claim`` does (this very version exported, a live
+    owner, a dead one, ``force``), and writes the story only when the claim is won."""
+    from newscrawl.state import ArticleState
+    from newscrawl.state_redis import RedisStateStore, Worker
+
+    client = redis_server.client()
+    a = RedisStateStore(redis_server.url, Worker(client))
+    b = RedisStateStore(redis_server.url, Worker(client))
+    a.worker.beat()
+    b.worker.beat()
+    text = signature("عنوان", "نص الخبر " * 40)
+    ids = "newscrawl:state:story:ids"
+    won = a.claim_with_story("arabstoday:40/1", "fp1", text)
+    assert won is not None and won.match == "original" and won.story_id == text.exact[:16]
+    assert b.claim_with_story("arabstoday:40/1", "fp1", text) is None  # a live process holds it
+    a.mark_exported([ArticleState("arabstoday:40/1", "http://x/40/1", None, "fp1")])
+    assert b.claim_with_story("arabstoday:40/1", "fp1", text) is None  # this version is exported
+    assert client.hlen(ids) == 1
+    forced = b.claim_with_story("arabstoday:40/1", "fp1", text, force=True)  # -a full=1
+    assert forced is not None and forced.match == "known"
+    assert a.claim_with_story("arabstoday:40/2", "x", text) is not None
+    assert client.hlen(ids) == 2
+    client.delete(a.worker.key)  # a dies: its claim lapses with it
+    taken = b.claim_with_story("arabstoday:40/2", "x", text)
+    assert taken is not None and taken.match == "known"
+    assert b.claim_with_story("arabstoday:40/3", "y", text).match == "exact"
+    assert client.hget("newscrawl:state:claims", "arabstoday:40/3").startswith(b.worker.id.encode())
     b.close()
     assert client.hlen("newscrawl:state:claims") == 0  # uncommitted claims given up on close
 
