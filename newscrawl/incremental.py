@@ -11,7 +11,7 @@ ends the crawl: ``state/error`` holds the reason (the verdict's ``state`` rule, 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -82,9 +82,9 @@ class IncrementalState:
         self._pending = SpooledAwaitingStorage()
         self._unstored = 0  # exported into a feed that failed to store, or not written to it
         self._exporting: dict[int, tuple[ArticleState, list[tuple[Any, int]]]] = {}  # id(item) -> …
-        #: (key, item, content fp, force) -> claimed: set by the story pipeline when the store can take
-        #: a claim and the article's story decision in one round trip (the Redis store).
-        self.story_claim: Callable[[str, Any, str, bool], bool] | None = None
+        #: (key, item, content fp, force) -> claimed, awaited: set by the story pipeline when the store
+        #: can take a claim and the article's story decision in one round trip (the Redis store).
+        self.story_claim: Callable[[str, Any, str, bool], Awaitable[bool]] | None = None
         crawler.signals.connect(self._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self._item_dropped, signal=signals.item_error)
@@ -156,14 +156,18 @@ class IncrementalState:
         return "unchanged" if same else "updated"
 
     def claim(self, key: str, item: Any) -> bool:
-        """Take the right to export this version (atomic in the shared Redis store; see its claim):
-        through :attr:`story_claim` when the story pipeline set one (the story decided in the same
-        round trip)."""
-        content_fp = content_fingerprint(item)
+        """Take the right to export this version (atomic in the shared Redis store; see its claim)."""
         try:
-            if self.story_claim is not None:
-                return self.story_claim(key, item, content_fp, self.full)
-            return self.store.claim(key, content_fp, force=self.full)
+            return self.store.claim(key, content_fingerprint(item), force=self.full)
+        except StateError as exc:
+            raise self._unusable(exc) from None
+
+    async def claim_with_story(self, key: str, item: Any) -> bool:
+        """:meth:`claim` through :attr:`story_claim` (the story pipeline's: the article's story is
+        decided in the same round trip, awaited without blocking the crawl)."""
+        assert self.story_claim is not None
+        try:
+            return await self.story_claim(key, item, content_fingerprint(item), self.full)
         except StateError as exc:
             raise self._unusable(exc) from None
 

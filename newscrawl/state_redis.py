@@ -26,6 +26,7 @@ State keys (prefix ``newscrawl:state``): ``:articles`` hash key → JSON of the 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -38,6 +39,8 @@ from dataclasses import asdict, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import redis
+import redis.asyncio as aredis
+from redis.asyncio.retry import Retry as AsyncRetry
 
 from newscrawl.frontier_keys import WORKER_KEY_PREFIX, WRITES_KEY_PREFIX, RedisUnavailable
 from newscrawl.state import ArticleState, Failure, _now
@@ -55,7 +58,8 @@ BACKOFF = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 T = TypeVar("T")
 
 # The claim as a Lua function: the claim script's, and the one that rides with a story decision
-# (:meth:`RedisStateStore.claim_with_story`). 1 when won (written and counted), else 0.
+# (:meth:`RedisStateStore.claim_with_story_async`). When won (written and counted), the writes
+# counter after this write (1 or more), else 0.
 CLAIM_FN = """
 local function claim(articles, claims, writes, key, fp, worker, worker_prefix, force)
   local known = redis.call('HGET', articles, key)
@@ -66,8 +70,7 @@ local function claim(articles, claims, writes, key, fp, worker, worker_prefix, f
     if who ~= worker and redis.call('EXISTS', worker_prefix .. who) == 1 then return 0 end
   end
   redis.call('HSET', claims, key, worker .. '|' .. fp)
-  redis.call('INCR', writes)
-  return 1
+  return redis.call('INCR', writes)
 end
 """
 
@@ -103,11 +106,13 @@ return attempts
 _STATE_FIELDS = tuple(f.name for f in fields(ArticleState))
 
 
-def connect(url: str) -> redis.Redis:
+def connect(url: str, client: Any = redis.Redis) -> Any:
     """A client for ``url`` that reports a lost server at once (:class:`Link` decides what to do):
-    socket timeouts so a hung server fails a call rather than hanging it, no retries of its own."""
-    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, health_check_interval=30,
-                                retry=redis.retry.Retry(redis.backoff.NoBackoff(), 0))
+    socket timeouts so a hung server fails a call rather than hanging it, no retries of its own.
+    ``client``: :class:`redis.Redis`, or :class:`redis.asyncio.Redis` (its own Retry class)."""
+    retry = (AsyncRetry if client is aredis.Redis else redis.retry.Retry)(redis.backoff.NoBackoff(), 0)
+    return client.from_url(url, socket_timeout=30, socket_connect_timeout=10, health_check_interval=30,
+                           retry=retry)
 
 
 class Link:
@@ -318,6 +323,7 @@ class RedisStateStore:
         self._prefetched: dict[str, bytes | None] = {}  # the states of the last listing page's articles
         self._stories: RedisStoryStore | None = None
         self._claimed_assign: Any = None  # the claim and the story decision in one script
+        self._aclient: tuple[asyncio.AbstractEventLoop, aredis.Redis] | None = None  # (its loop, the client)
 
     def close(self) -> None:
         """Give up the claims never committed (their feed was not stored), so others may export them."""
@@ -325,6 +331,16 @@ class RedisStateStore:
             self.release_claims()
         if self._owns_worker:
             self.worker.stop()
+        self._close_async_client()
+
+    def _close_async_client(self) -> None:
+        """Close the asyncio client's connections on its loop, if that loop still runs."""
+        if self._aclient is None:
+            return
+        loop, client = self._aclient
+        self._aclient = None
+        if loop.is_running() and not loop.is_closed():
+            loop.create_task(client.aclose())
 
     def get(self, key: str) -> ArticleState | None:
         """The exported state of ``key``. The answer read before the download is kept for the read
@@ -375,26 +391,50 @@ class RedisStateStore:
             self._claimed.add(key)
         return bool(won)
 
-    def claim_with_story(self, key: str, content_fp: str, signature: Signature,
-                         force: bool = False) -> Assignment | None:
+    async def claim_with_story_async(self, key: str, content_fp: str, signature: Signature,
+                                     force: bool = False) -> Assignment | None:
         """:meth:`claim`, and when won the story decision of the article (the standard one, made on
         the server: :meth:`~newscrawl.stories_redis.RedisStoryStore.atomically`), in one script and one
         round trip instead of two: None when the claim is lost, and then the story index is left as
-        it was, as when the story pipeline never sees an article claimed elsewhere."""
+        it was, as when the story pipeline never sees an article claimed elsewhere.
+
+        Awaited, not blocking the reactor: the process parses other pages while Redis runs the
+        script. Anything the async client cannot do — the script not loaded
+        yet (or lost with a restart of Redis), a lost connection, a timeout — goes to the blocking
+        call, which loads the script or rides out the outage as every other call does (:class:`Link`;
+        the claim and the decision are the same when run twice by this worker)."""
+        if self.link.gone is not None:
+            raise RedisUnavailable(self.link.gone)
         stories = self._story_store()
+        keys, args = self.link.call(self._claim_call, stories, key, content_fp, signature, force)
+        try:
+            reply = await self._async_client().evalsha(self._claimed_assign.sha, len(keys), *keys, *args)
+        except (redis.ConnectionError, redis.TimeoutError, redis.exceptions.NoScriptError):
+            reply = self.link.call(self._claimed_assign, keys=keys, args=args)
+        return self._claimed_reply(key, stories, reply)
 
-        def run() -> Any:
-            keys, args = stories.assign_call(key, signature)
-            keys += [self.articles_key, self.claims_key, self.worker.writes_key]
-            args += [key, content_fp, self.worker.id, WORKER_KEY_PREFIX, "1" if force else "0"]
-            return self._claimed_assign(keys=keys, args=args)
+    def _claim_call(self, stories: RedisStoryStore, key: str, content_fp: str, signature: Signature,
+                    force: bool) -> tuple[list[str], list[Any]]:
+        keys, args = stories.assign_call(key, signature)
+        keys += [self.articles_key, self.claims_key, self.worker.writes_key]
+        args += [key, content_fp, self.worker.id, WORKER_KEY_PREFIX, "1" if force else "0"]
+        return keys, args
 
-        reply = self.link.call(run)
+    def _claimed_reply(self, key: str, stories: RedisStoryStore, reply: Any) -> Assignment | None:
         if reply[0] == b"lost":
             return None
-        self.worker.writes += 1
+        # The counter as this write left it, not +1: a sync that ran while the reply was on its way
+        # (awaited) counted this write already (Worker.check_writes).
+        self.worker.writes = max(self.worker.writes, int(reply[-1]))
         self._claimed.add(key)
-        return stories.assignment_of(reply)
+        return stories.assignment_of(reply[:-1])
+
+    def _async_client(self) -> aredis.Redis:
+        """An asyncio client on this event loop (a new loop, e.g. a test's, gets its own)."""
+        loop = asyncio.get_running_loop()
+        if self._aclient is None or self._aclient[0] is not loop:
+            self._aclient = (loop, connect(self.url, client=aredis.Redis))
+        return self._aclient[1]
 
     def release_claims(self, keys: Iterable[str] | None = None) -> int:
         keys = list(self._claimed if keys is None else keys)

@@ -221,13 +221,14 @@ _ASSIGN = _COMMON + _ASSIGN_STEPS
 def claimed_assign_script(claim_fn: str) -> str:
     """The standard decision preceded by a claim (the Lua function ``claim`` that ``claim_fn``
     defines: :data:`newscrawl.state_redis.CLAIM_FN`), in one script: {'lost'} and nothing written when
-    the claim is lost, else :data:`_ASSIGN`'s reply. KEYS and ARGV: :data:`_ASSIGN`'s, then the claim's
-    (KEYS 5 articles, 6 claims, 7 writes counter; ARGV 12 key, 13 content fp, 14 worker, 15 worker key
-    prefix, 16 force)."""
+    the claim is lost, else :data:`_ASSIGN`'s reply and the writes counter as the claim left it.
+    KEYS and ARGV: :data:`_ASSIGN`'s, then the claim's (KEYS 5 articles, 6 claims, 7 writes counter;
+    ARGV 12 key, 13 content fp, 14 worker, 15 worker key prefix, 16 force)."""
     return (_COMMON + claim_fn
-            + "if claim(KEYS[5], KEYS[6], KEYS[7], ARGV[12], ARGV[13], ARGV[14], ARGV[15], ARGV[16]) == 0"
-              " then return {'lost'} end\n"
-            + _ASSIGN_STEPS)
+            + "local counted = claim(KEYS[5], KEYS[6], KEYS[7], ARGV[12], ARGV[13], ARGV[14], ARGV[15],"
+              " ARGV[16])\nif counted == 0 then return {'lost'} end\nlocal function assign()\n"
+            + _ASSIGN_STEPS
+            + "end\nlocal reply = assign()\nreply[#reply + 1] = counted\nreturn reply\n")
 
 # A member of an index of the first layout, moved (unless its identity is indexed already). ARGV: 5 packed.
 _PUT = _COMMON + """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
@@ -43,22 +43,43 @@ class StatePipeline:
         self.stats.inc_value(f"state/{change}")
         if change == "unchanged":
             raise DropItem(f"unchanged: {adapter['url']}", log_level="DEBUG")
+        if incremental and incremental.story_claim is not None:  # distributed mode, not blocking
+            return self._claimed_with_story(incremental, key, adapter, item, change)
         if incremental and not self._claim(incremental, key, adapter):
-            # distributed mode: another live process exports this article (or just did)
-            self.stats.inc_value("state/claimed_elsewhere")
-            raise DropItem(f"claimed_elsewhere: {adapter['url']}", log_level="INFO")
+            self._claimed_elsewhere(adapter)
         adapter["change"] = change
         return item
+
+    async def _claimed_with_story(self, incremental: Any, key: str, adapter: ItemAdapter, item: Any,
+                                  change: str) -> Any:
+        """The item once claimed with its story decided (one round trip, awaited: the crawl goes on)."""
+        try:
+            won = await incremental.claim_with_story(key, adapter)
+        except RedisUnavailable as exc:
+            self._unavailable(exc, adapter)
+        if not won:
+            self._claimed_elsewhere(adapter)
+        adapter["change"] = change
+        return item
+
+    def _claimed_elsewhere(self, adapter: ItemAdapter) -> NoReturn:
+        # distributed mode: another live process exports this article (or just did)
+        self.stats.inc_value("state/claimed_elsewhere")
+        raise DropItem(f"claimed_elsewhere: {adapter['url']}", log_level="INFO")
 
     def _claim(self, incremental: Any, key: str, adapter: ItemAdapter) -> bool:
         try:
             return incremental.claim(key, adapter)
-        except RedisUnavailable as exc:  # the shared state is gone: nothing more can be exported
-            self.stats.inc_value("state/unavailable")
-            if not self.stats.get_value(FATAL_STAT):
-                self.stats.set_value(FATAL_STAT, str(exc))
-                _close(self.crawler, "state_unavailable")
-            raise DropItem(f"state_unavailable: {adapter['url']}", log_level="INFO") from None
+        except RedisUnavailable as exc:
+            self._unavailable(exc, adapter)
+
+    def _unavailable(self, exc: RedisUnavailable, adapter: ItemAdapter) -> NoReturn:
+        """The shared state is gone: nothing more can be exported (the run stops, status 1)."""
+        self.stats.inc_value("state/unavailable")
+        if not self.stats.get_value(FATAL_STAT):
+            self.stats.set_value(FATAL_STAT, str(exc))
+            _close(self.crawler, "state_unavailable")
+        raise DropItem(f"state_unavailable: {adapter['url']}", log_level="INFO") from None
 
 
 def _close(crawler: Crawler, reason: str) -> None:

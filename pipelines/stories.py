@@ -45,15 +45,15 @@ class StoryPipeline:
     def open_spider(self) -> None:
         self._open()
         incremental = getattr(self.crawler.spider, "incremental", None)
-        if incremental is not None and hasattr(incremental.store, "claim_with_story"):
+        if incremental is not None and hasattr(incremental.store, "claim_with_story_async"):
             incremental.story_claim = self._claim_with_story
 
-    def _claim_with_story(self, key: str, item: Any, content_fp: str, force: bool) -> bool:
+    async def _claim_with_story(self, key: str, item: Any, content_fp: str, force: bool) -> bool:
         """The state pipeline's claim (distributed mode), taken with the article's story decision in
         one round trip: the decision waits here for :meth:`process_item`, next in the pipelines
         (nothing may change the title or body in between). Lost: nothing decided, nothing written."""
         adapter = item if isinstance(item, ItemAdapter) else ItemAdapter(item)
-        found = self.crawler.spider.incremental.store.claim_with_story(
+        found = await self.crawler.spider.incremental.store.claim_with_story_async(
             key, content_fp, signature(adapter.get("title"), adapter.get("body")), force=force)
         if found is None:
             return False

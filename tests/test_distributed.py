@@ -498,11 +498,23 @@ def test_the_claim_rides_with_the_story_decision(redis_server: RedisServer) -> N
     items = [article("arabstoday", 1, 0), article("syria24", 7, 0),  # an original, its exact copy,
              article("omantoday", 9, 0, title=catalogue.article(5).head.title),  # a near copy,
              article("arabstoday", 2, 1), article("arabstoday", 3, 2)]  # other stories
-    stories.process_item(state.process_item(items[0]))  # the scripts are loaded on first use
-    before = scripts()
-    for item in items[1:]:
-        stories.process_item(state.process_item(item))
-    assert scripts() - before == len(items) - 1
+    order: list[str] = []
+
+    async def export(item: Article) -> None:
+        stories.process_item(await state.process_item(item))
+        order.append("exported")
+
+    async def crawl() -> None:
+        await export(items[0])  # the scripts are loaded on first use
+        before = scripts()
+        for item in items[1:]:
+            other = asyncio.ensure_future(asyncio.sleep(0, "other work"))  # ready to run meanwhile
+            other.add_done_callback(lambda _: order.append("other"))
+            await export(item)
+        assert scripts() - before == len(items) - 1
+        assert order[1:] == ["other", "exported"] * (len(items) - 1)  # the claim does not block
+
+    asyncio.run(crawl())
     for item in items:
         expected = reference.assign(identity_of(item), signature(item["title"], item["body"]))
         assert (item["story_id"], item["copy_of"]) == (expected.story_id, expected.copy_of)
@@ -513,14 +525,14 @@ def test_the_claim_rides_with_the_story_decision(redis_server: RedisServer) -> N
     assert other.claim("arabstoday:40/000004", "fp")  # a live process holds this one
     indexed = client.hlen("newscrawl:state:story:ids")
     with pytest.raises(DropItem, match="claimed_elsewhere"):
-        state.process_item(article("arabstoday", 4, 3))
+        asyncio.run(state.process_item(article("arabstoday", 4, 3)))
     assert client.hlen("newscrawl:state:story:ids") == indexed
     assert spider.crawler.stats.get_value("state/claimed_elsewhere") == 1
 
 
 def test_a_claim_with_its_story_is_the_claim(redis_server: RedisServer) -> None:
-    """``claim_with_story`` decides the claim as ``claim`` does (this very version exported, a live
-    owner, a dead one, ``force``), and writes the story only when the claim is won."""
+    """``claim_with_story_async`` decides the claim as ``claim`` does (this very version exported, a
+    live owner, a dead one, ``force``), and writes the story only when the claim is won."""
     from newscrawl.state import ArticleState
     from newscrawl.state_redis import RedisStateStore, Worker
 
@@ -531,23 +543,64 @@ def test_a_claim_with_its_story_is_the_claim(redis_server: RedisServer) -> None:
     b.worker.beat()
     text = signature("عنوان", "نص الخبر " * 40)
     ids = "newscrawl:state:story:ids"
-    won = a.claim_with_story("arabstoday:40/1", "fp1", text)
-    assert won is not None and won.match == "original" and won.story_id == text.exact[:16]
-    assert b.claim_with_story("arabstoday:40/1", "fp1", text) is None  # a live process holds it
-    a.mark_exported([ArticleState("arabstoday:40/1", "http://x/40/1", None, "fp1")])
-    assert b.claim_with_story("arabstoday:40/1", "fp1", text) is None  # this version is exported
-    assert client.hlen(ids) == 1
-    forced = b.claim_with_story("arabstoday:40/1", "fp1", text, force=True)  # -a full=1
-    assert forced is not None and forced.match == "known"
-    assert a.claim_with_story("arabstoday:40/2", "x", text) is not None
-    assert client.hlen(ids) == 2
-    client.delete(a.worker.key)  # a dies: its claim lapses with it
-    taken = b.claim_with_story("arabstoday:40/2", "x", text)
-    assert taken is not None and taken.match == "known"
-    assert b.claim_with_story("arabstoday:40/3", "y", text).match == "exact"
-    assert client.hget("newscrawl:state:claims", "arabstoday:40/3").startswith(b.worker.id.encode())
-    b.close()
+
+    async def claims() -> None:
+        won = await a.claim_with_story_async("arabstoday:40/1", "fp1", text)
+        assert won is not None and won.match == "original" and won.story_id == text.exact[:16]
+        assert await b.claim_with_story_async("arabstoday:40/1", "fp1", text) is None  # a live owner
+        a.mark_exported([ArticleState("arabstoday:40/1", "http://x/40/1", None, "fp1")])
+        assert await b.claim_with_story_async("arabstoday:40/1", "fp1", text) is None  # exported
+        assert client.hlen(ids) == 1
+        forced = await b.claim_with_story_async("arabstoday:40/1", "fp1", text, force=True)  # full=1
+        assert forced is not None and forced.match == "known"
+        assert await a.claim_with_story_async("arabstoday:40/2", "x", text) is not None
+        assert client.hlen(ids) == 2
+        client.delete(a.worker.key)  # a dies: its claim lapses with it
+        taken = await b.claim_with_story_async("arabstoday:40/2", "x", text)
+        assert taken is not None and taken.match == "known"
+        assert (await b.claim_with_story_async("arabstoday:40/3", "y", text)).match == "exact"
+        client.client_kill_filter(_type="normal", skipme=True)  # b's connections drop: the blocking
+        again = await b.claim_with_story_async("arabstoday:40/4", "z", text)  # call rides it out
+        assert again is not None and again.match == "exact"
+        client.script_flush()  # a Redis restarted: its scripts are gone, the blocking call loads them
+        assert (await b.claim_with_story_async("arabstoday:40/5", "z", text)).match == "exact"
+        b.close()
+
+    asyncio.run(claims())
     assert client.hlen("newscrawl:state:claims") == 0  # uncommitted claims given up on close
+
+
+def test_a_claim_awaited_while_the_frontier_syncs_is_counted_once(redis_server: RedisServer) -> None:
+    """The awaited claim's write reaches Redis before its reply reaches the process: a sync that reads
+    the writes counter meanwhile counts it already. Counted again when the reply comes, the process
+    would later find Redis "short" of a write and stop the run as if Redis had lost data."""
+    from newscrawl.state_redis import RedisStateStore, Worker
+
+    client = redis_server.client()
+    store = RedisStateStore(redis_server.url, Worker(client))
+    store.worker.beat()
+    text = signature("عنوان", "نص الخبر " * 40)
+
+    def sync() -> None:  # what a frontier sync does with the counter, blocking, while the claim flies
+        store.worker.check_writes(client.get(store.worker.writes_key))
+
+    async def claims() -> None:
+        await store.claim_with_story_async("arabstoday:40/1", "a", text)  # loads the script
+        aclient = store._async_client()
+        read = aclient.parse_response
+
+        async def read_then_sync(*args: Any, **kwargs: Any) -> Any:
+            reply = await read(*args, **kwargs)  # the script ran, its reply is read...
+            sync()  # ...and a sync comes before the process looks at it
+            return reply
+
+        aclient.parse_response = read_then_sync
+        for key in ("arabstoday:40/2", "arabstoday:40/3"):
+            assert await store.claim_with_story_async(key, "a", text) is not None
+
+    asyncio.run(claims())
+    sync()  # raised "lost 1 of the writes" when the reply counted the write a second time
+    assert store.worker.writes == int(client.get(store.worker.writes_key)) == 3
 
 
 def test_a_listing_pages_states_are_read_in_one_round_trip(redis_server: RedisServer) -> None:
