@@ -42,6 +42,7 @@ from twisted.python.failure import Failure
 from w3lib.html import remove_tags
 
 from newscrawl.backfill import FairFeeder, SiteIds
+from newscrawl.callbacks import held
 from newscrawl.dates import parse_date
 from newscrawl.extract import ListingEntry, article_identity, article_key, clean_article_url
 from newscrawl.identities import IdentitySet
@@ -161,7 +162,7 @@ class DiscoveryMixin:
         for target in self.network.targets[1:]:
             for section in target.sections:
                 yield scrapy.Request(target.base_url + target.site.listing_path(section),
-                                     callback=self.parse_listing, errback=self.on_error,  # type: ignore[attr-defined]
+                                     callback=held(self.parse_listing), errback=self.on_error,  # type: ignore[attr-defined]
                                      cb_kwargs={"section": section, "page": 1}, priority=DISCOVERY_PRIORITY)
 
     def note_links(self, site: SiteDefinition, entries: list[ListingEntry],
@@ -471,7 +472,7 @@ class DiscoveryMixin:
             article_id = f"{number:0{site.article_id_width}d}"
             yield scrapy.Request(
                 target.base_url + site.article_by_id_path.format(id=article_id),
-                callback=self.parse_by_id, errback=self._by_id_failed,
+                callback=held(self.parse_by_id), errback=self._by_id_failed,
                 cb_kwargs={"site_key": site.key, "article_id": article_id},
                 meta={"dont_redirect": True, "handle_httpstatus_list": _BY_ID_STATUSES},
                 priority=DISCOVERY_PRIORITY,

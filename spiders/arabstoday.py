@@ -14,6 +14,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newscrawl.arguments import CrawlArguments
+from newscrawl.callbacks import held
 from newscrawl.dates import parse_date
 from newscrawl.discovery import DISCOVERY_PRIORITY, DiscoveryMixin
 from newscrawl.dispatch import DispatchMixin, listing_of
@@ -225,7 +226,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
             return
         meta = {**self.render_plan.listing_meta(section), STALE_PAGES_META: stale,
                 SECTION_META: response.meta.get(SECTION_META) or f"{site.key}/{section.key}"}
-        yield scrapy.Request(next_url, callback=self.parse_listing, errback=self.on_error,
+        yield scrapy.Request(next_url, callback=held(self.parse_listing), errback=self.on_error,
                              cb_kwargs={"section": section, "page": page + 1}, meta=meta,
                              priority=DISCOVERY_PRIORITY)
 
@@ -287,7 +288,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
         url = self.base_url + self.site.listing_path(section)
         if page > 1:
             url += "?" + urlencode({self.site.page_param: page})
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
+        return scrapy.Request(url, callback=held(self.parse_listing), errback=self.on_error,
                               cb_kwargs={"section": section, "page": page},
                               meta=self.render_plan.listing_meta(section), priority=DISCOVERY_PRIORITY)
 
@@ -320,7 +321,7 @@ class ArabsTodaySpider(DispatchMixin, DiscoveryMixin, scrapy.Spider):
 
     def _request(self, url: str, entry: ListingEntry | None, **kwargs: Any) -> scrapy.Request:
         meta = {**self.render_plan.article_meta(), **kwargs.pop("meta", {})}
-        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
+        return scrapy.Request(url, callback=held(self.parse_article), errback=self.on_error,
                               cb_kwargs={"entry": entry}, meta=meta, **kwargs)
 
     def _older_than_since(self, entry: ListingEntry) -> bool:
