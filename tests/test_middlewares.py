@@ -1,6 +1,7 @@
 """newscrawl.middlewares: encoding fallback (pure part and on real Scrapy responses)."""
 
 import gzip
+import random
 
 import pytest
 from scrapy import Request, Spider
@@ -66,6 +67,8 @@ def _stats_middleware(**settings) -> ArabicEncodingMiddleware:
 
 def test_undecodable_share():
     assert undecodable_share("محادثات") == 0.0
+    assert undecodable_share("") == 0.0 and undecodable_share("ascii only") == 0.0
+    assert undecodable_share("\ufffd") == 1.0  # a literal U+FFFD counts like a decoding error
     assert undecodable_share("<p>\ufffd\ufffdمح</p>") == 0.5
     assert undecodable_share(ARTICLE.encode("cp1256").decode("utf-8", "replace")) > 0.95
 
@@ -239,3 +242,17 @@ def test_quick_meta_refresh_redirects_exactly_as_scrapy_does() -> None:
             assert got.url.startswith("http://127.0.0.1:1/40/1-x"), name
         else:
             assert name in ("none", "word only in the body, far away")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_undecodable_share_is_the_counted_share(seed: int) -> None:
+    """The shortcut for clean text against the plain formula, on random mixes of ASCII, Arabic,
+    U+FFFD and a few neighbours of it (same low byte, same high byte)."""
+    rng = random.Random(seed)
+    alphabet = ["a", " ", "<", "م", "ح", "\u06fd", "\ufffd", "\uff0d", "\ufffc", "\U0001f600"]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet[:-4] if rng.random() < 0.5 else alphabet)
+                       for _ in range(rng.randrange(0, 40)))
+        bad = text.count("\ufffd")
+        expected = bad / (len(text) - len(text.encode("ascii", "ignore"))) if bad else 0.0
+        assert undecodable_share(text) == expected
