@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import random
+import zlib
 
 import pytest
 
 from newscrawl.replica import Catalogue
 from newscrawl.replica.corpus import BOILERPLATES
 from newscrawl.signature import (
+    _POSITION_FACTORS,
     BANDS,
     NUM_PERM,
+    SHINGLE_WORDS,
+    _normalize_bmp,
+    _normalize_general,
     exact_hash,
     jaccard,
     minhash,
@@ -121,3 +126,59 @@ def test_minhash_is_datasketch_affine32_bit_for_bit() -> None:
         reference = datasketch.MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=int)
         reference.update_batch(hashes.tolist())
         assert minhash(hashes) == reference.hashvalues.astype("<u4").tobytes(), text[:40]
+
+
+def _general(text: str) -> str:
+    """normalize_arabic by the step-by-step string path (the reference of the vectorized one)."""
+    import unicodedata
+
+    return _normalize_general(unicodedata.normalize("NFKC", text))
+
+
+def test_the_vectorized_normalization_is_the_general_one_for_every_bmp_code_point() -> None:
+    """The lookup tables of the vectorized path, checked code point by code point: each alone, in a
+    word, beside a separator and doubled (removal, variants, digits, casefold, separators)."""
+    for code in range(0x10000):
+        char = chr(code)
+        for text in (char, f"ab{char}cd {char}", f"{char}{char} س{char}"):
+            assert _normalize_bmp(text) == _normalize_general(text), hex(code)
+
+
+def test_the_vectorized_normalization_is_the_general_one_on_mixed_texts() -> None:
+    """Random texts mixing what a page holds: Arabic letters and their variants, marks, tatweel,
+    format characters, digits of three scripts, Latin of both cases (ß, İ: casefold lengthens them),
+    punctuation and whitespace of every kind, lone surrogates, and characters beyond the BMP (which
+    take the general path)."""
+    rng = random.Random(5)
+    pool = ("كتب مدرسة" "أإآٱىیةک" "\u064b\u0651\u0652\u0670\u0640" "\u200c\u200f\u202b\ufeff\u00ad"
+            "٠١٩۰۵0189" "aZßİΣçÅ" " \n\t\u00a0\u2003،؛؟.«»_-'\"" "\ud800\udfff" "ﻻﷲ" "😀𝐀𐐀")
+    for _ in range(30000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+        assert normalize_arabic(text) == _general(text), repr(text)
+    for title, body in _texts(200):
+        for text in (title, *body):
+            assert normalize_arabic(text) == _general(text)
+
+
+def test_a_text_beyond_the_bmp_takes_the_general_path() -> None:
+    assert _normalize_bmp("كلمة 😀 أخرى") is None
+    assert normalize_arabic("كلمة 😀 أخرى") == "كلمه اخري"
+    assert _normalize_bmp("ẞ") == "ss"  # casefold makes two characters of one
+
+
+def test_shingles_are_numpy_unique_of_the_windows() -> None:
+    """The sort-based distinct values of shingles() are numpy.unique's."""
+    import numpy
+
+    rng = random.Random(9)
+    for size in (1, 2, 5, 7, 40, 400):
+        words = [f"كلمة{rng.randint(0, size // 2 + 1)}" for _ in range(size)]
+        text = " ".join(words)
+        found = shingles(text)
+        hashes = numpy.fromiter((zlib.crc32(w.encode()) for w in words), dtype=numpy.uint32)
+        width = min(SHINGLE_WORDS, len(words))
+        windows = numpy.zeros(len(words) - width + 1, dtype=numpy.uint32)
+        for k in range(width):
+            factor = numpy.uint32(_POSITION_FACTORS[k])
+            windows = windows * numpy.uint32(31) + hashes[k : k + len(windows)] * factor
+        assert found.tolist() == numpy.unique(windows).tolist()
