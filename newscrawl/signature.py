@@ -225,13 +225,15 @@ def minhash(shingle_hashes: Any) -> bytes:
     a, b = _permutations()
     if not len(shingle_hashes):
         return numpy.full(NUM_PERM, 0xFFFFFFFF, dtype="<u4").tobytes()
-    h = numpy.asarray(shingle_hashes, dtype=numpy.uint32)
-    h = h ^ (h >> numpy.uint32(16))
-    h = h * numpy.uint32(0x85EBCA6B)
-    h = h ^ (h >> numpy.uint32(13))
-    h = h * numpy.uint32(0xC2B2AE35)
-    h = h ^ (h >> numpy.uint32(16))
-    return (h[:, None] * a + b).min(axis=0).astype("<u4").tobytes()
+    h = numpy.array(shingle_hashes, dtype=numpy.uint32)  # a copy: mixed in place below
+    h ^= h >> numpy.uint32(16)
+    h *= numpy.uint32(0x85EBCA6B)
+    h ^= h >> numpy.uint32(13)
+    h *= numpy.uint32(0xC2B2AE35)
+    h ^= h >> numpy.uint32(16)
+    values = numpy.multiply.outer(h, a)  # one (shingles × permutations) array, added to in place
+    values += b
+    return values.min(axis=0).astype("<u4").tobytes()
 
 
 @dataclass(frozen=True)
@@ -265,15 +267,29 @@ def bands(sketch: bytes) -> list[int]:
     Integers keep the SQLite index small."""
     import numpy
 
+    factors, offsets, shifts, multipliers = _band_constants()
     rows = numpy.frombuffer(sketch, "<u4")[: BANDS * ROWS].astype(numpy.uint64).reshape(BANDS, ROWS)
-    keys = (rows * numpy.array(_ROW_FACTORS[:ROWS], dtype=numpy.uint64)).sum(axis=1, dtype=numpy.uint64)
-    keys += numpy.arange(BANDS, dtype=numpy.uint64) * numpy.uint64(_BAND_FACTOR)
-    keys ^= keys >> numpy.uint64(30)
-    keys *= numpy.uint64(0xBF58476D1CE4E5B9)
-    keys ^= keys >> numpy.uint64(27)
-    keys *= numpy.uint64(0x94D049BB133111EB)
-    keys ^= keys >> numpy.uint64(31)
-    return (keys >> numpy.uint64(1)).tolist()
+    keys = (rows * factors).sum(axis=1, dtype=numpy.uint64)
+    keys += offsets
+    keys ^= keys >> shifts[0]
+    keys *= multipliers[0]
+    keys ^= keys >> shifts[1]
+    keys *= multipliers[1]
+    keys ^= keys >> shifts[2]
+    keys >>= shifts[3]
+    return keys.tolist()
+
+
+@lru_cache(maxsize=1)
+def _band_constants() -> tuple[Any, Any, tuple[Any, ...], tuple[Any, ...]]:
+    """The constants of :func:`bands` as numpy values, made once (not on every call)."""
+    import numpy
+
+    factors = numpy.array(_ROW_FACTORS[:ROWS], dtype=numpy.uint64)
+    offsets = numpy.arange(BANDS, dtype=numpy.uint64) * numpy.uint64(_BAND_FACTOR)
+    shifts = tuple(numpy.uint64(n) for n in (30, 27, 31, 1))
+    multipliers = (numpy.uint64(0xBF58476D1CE4E5B9), numpy.uint64(0x94D049BB133111EB))
+    return factors, offsets, shifts, multipliers
 
 
 def jaccard(a: bytes, b: bytes) -> float:

@@ -10,12 +10,16 @@ import pytest
 from newscrawl.replica import Catalogue
 from newscrawl.replica.corpus import BOILERPLATES
 from newscrawl.signature import (
+    _BAND_FACTOR,
     _POSITION_FACTORS,
+    _ROW_FACTORS,
     BANDS,
     NUM_PERM,
+    ROWS,
     SHINGLE_WORDS,
     _normalize_bmp,
     _normalize_general,
+    bands,
     exact_hash,
     jaccard,
     minhash,
@@ -182,3 +186,22 @@ def test_shingles_are_numpy_unique_of_the_windows() -> None:
             factor = numpy.uint32(_POSITION_FACTORS[k])
             windows = windows * numpy.uint32(31) + hashes[k : k + len(windows)] * factor
         assert found.tolist() == numpy.unique(windows).tolist()
+
+
+def test_band_keys_are_the_documented_hash_of_each_band() -> None:
+    """bands() against the arithmetic it documents, on Python integers: the band's rows times their
+    factors plus the band's number times its factor, modulo 2⁶⁴, then SplitMix64's finalizer, halved."""
+    mask = (1 << 64) - 1
+    rng = random.Random(2)
+    for _ in range(200):
+        sketch = bytes(rng.getrandbits(8) for _ in range(4 * NUM_PERM))
+        values = [int.from_bytes(sketch[4 * i : 4 * i + 4], "little") for i in range(NUM_PERM)]
+        expected = []
+        for band in range(BANDS):
+            rows = values[band * ROWS : (band + 1) * ROWS]
+            key = sum(v * f for v, f in zip(rows, _ROW_FACTORS, strict=False))
+            key = (key + band * _BAND_FACTOR) & mask
+            key = ((key ^ (key >> 30)) * 0xBF58476D1CE4E5B9) & mask
+            key = ((key ^ (key >> 27)) * 0x94D049BB133111EB) & mask
+            expected.append((key ^ (key >> 31)) >> 1)
+        assert bands(sketch) == expected
