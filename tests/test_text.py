@@ -155,3 +155,31 @@ def test_quick_clean_check_never_skips_dirty_text() -> None:
             assert text._STRIP[False].search(sample) is None, hex(code)
     assert not text._surely_clean("a  b") and not text._surely_clean("a\ufffdb")
     assert normalize_space("a\u00a0 b\u200f") == "a b" and strip_controls("a\x1bb\nc", True) == "ab\nc"
+
+
+def _normalize_space_by_regex(value: str) -> str:
+    """normalize_space as the regexes define it: controls and bidi marks removed, every whitespace
+    run (two or more, or any whitespace but the plain space) made one space, then stripped."""
+    from newscrawl import text
+
+    return text._SPACES.sub(" ", text._BIDI.sub("", text._CONTROLS.sub("", value))).strip()
+
+
+def test_normalize_space_by_split_is_the_regex_path_for_every_code_point() -> None:
+    """Its whitespace collapsing by str.split(): over every code point, alone, between words, doubled
+    and beside controls, bidi marks and spaces."""
+    for code in range(0x110000):
+        char = chr(code)
+        for sample in (char, f"a{char}b", f" {char}{char} b", f"a\u200f{char} \x1b[31mb\x00 {char}"):
+            assert normalize_space(sample) == _normalize_space_by_regex(sample), hex(code)
+
+
+def test_normalize_space_by_split_is_the_regex_path_on_mixed_texts() -> None:
+    import random
+
+    rng = random.Random(4)
+    pool = "نص ab" " \t\n\r\x0b\x0c\x1c\x1f\x85\u00a0\u2003\u3000" "\u200e\u200f\u061c\u202b\u2066\ufeff" \
+           "\x00\x07\x1b[31m\x7f\x9b\ufffd"
+    for _ in range(30000):
+        sample = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        assert normalize_space(sample) == _normalize_space_by_regex(sample), repr(sample)
