@@ -62,6 +62,8 @@ def raw_text(node: Any) -> str:
     """Visible text of an element (``<br>`` counts as a space) or an attribute/text result."""
     if isinstance(node, str):
         return node
+    if not len(node):  # no child (element, comment…): its own text is all of it, and holds no <br>
+        return node.text or ""  # ~1/3 of text_content()'s cost, an XPath string() call
     for br in node.iter("br"):
         br.tail = " " + (br.tail or "")
     return node.text_content()

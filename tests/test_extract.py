@@ -401,3 +401,20 @@ def test_text_processors_agree_with_the_article_loader(value: object) -> None:
         assert fast_in(value) == expected, name
         if expected:
             assert fast_out(fast_in(value)) == take_out(expected), name
+
+
+@pytest.mark.parametrize("inner", [
+    "نص عادي", "", "&amp; &lt;b&gt; &#x41; &nbsp;x", "سطر\nثان\t ", "<b>غامق</b> بعده", "قبل<br>بعد<br/>",
+    "أ<!-- تعليق -->ب", "<?pi x?>ج", "<span></span>", "<script>var a = 1;</script>", "<![CDATA[c]]>د",
+])
+def test_raw_text_of_an_element_without_children_is_its_text_content(inner: str) -> None:
+    """raw_text's shortcut (an element without children: its own text) against lxml.html's
+    text_content(), on elements with and without children."""
+    from newscrawl.selectors import page_root, raw_text
+
+    html = f"<html><body><p>{inner}</p><div>{inner}</div><td>{inner}</td></body></html>"
+    nodes = list(page_root(HtmlResponse(URL, body=html.encode(), encoding="utf-8")).iter("p", "div", "td"))
+    assert len(nodes) == 3
+    for node in nodes:
+        if node.find(".//br") is None:  # a <br> is a space in raw_text, not in text_content
+            assert raw_text(node) == node.text_content()
