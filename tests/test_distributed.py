@@ -690,7 +690,9 @@ def test_a_waiting_process_takes_seeds_pushed_later(redis_server: RedisServer,
     """A process started before the seeds waits (the idle handler polls the start key) and crawls
     them once they come: processes can join a run, or wait for one, in any order."""
     feed = tmp_path / "early.jsonl"
-    early = start_worker(redis_server, small_replica, feed, "-s", "NEWSCRAWL_IDLE_CLOSE=5")
+    # The idle wait must outlast `scrapy push-seeds` starting up, which took over 5 s on a loaded
+    # machine (the process then closed with nothing); it also delays this process's end by as much.
+    early = start_worker(redis_server, small_replica, feed, "-s", "NEWSCRAWL_IDLE_CLOSE=30")
     client = redis_server.client()
     keys = FrontierKeys.from_settings(Settings(), "arabstoday")
     wait_until(lambda: client.scard(keys.workers), 60, "the process to join the frontier")
