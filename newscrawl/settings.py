@@ -16,8 +16,9 @@ ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "newscrawl.robots.QuickProtegoRobotParser"
 CONCURRENT_REQUESTS = 16
 # Items and requests processed in parallel per response. Scrapy starts this many asyncio worker tasks
-# (and a queue of twice as many) for every response, whatever it yields; our pipelines are synchronous
-# and an article page yields one item, so more workers only cost: 16 took ~87 µs a one-item response,
+# (and a queue of twice as many) for every response, whatever it yields; an article page yields one
+# item (the one pipeline that awaits, the distributed claim, waits for that item alone), so more
+# workers only cost: 16 took ~87 µs a one-item response,
 # 2 take ~26 µs (Scrapy's default, 100: ~440 µs), and 2 also handle a listing page's ~20 requests
 # fastest (~91 µs; 1: ~114, 16: ~116). Measured with scrapy.utils.asyncio._parallel_asyncio.
 CONCURRENT_ITEMS = 2
